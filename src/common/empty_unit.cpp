@@ -1,0 +1,1 @@
+// Keeps a library target linkable while its folder has no sources yet.

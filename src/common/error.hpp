@@ -1,0 +1,14 @@
+// The one exception type of xbarcut: a user-facing message, caught once in main, printed as one line,
+// exit code 2. Throw it for anything the user can fix (bad option, bad file, diverged training).
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace xbarcut {
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+};
+
+}  // namespace xbarcut
