@@ -1,0 +1,62 @@
+// The dataset table. File names are the ones the original distributions use, so a user can point
+// --data-dir at an unpacked download without renaming anything.
+#include "data/dataset_info.hpp"
+
+#include "common/error.hpp"
+#include "data/cifar_reader.hpp"
+
+namespace xbarcut::data {
+namespace {
+
+const std::vector<DatasetInfo>& table() {
+  static const std::vector<DatasetInfo> infos = [] {
+    const std::vector<std::string> idx_train = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte"};
+    const std::vector<std::string> idx_test = {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+    DatasetInfo mnist{"mnist", DatasetFormat::kIdx, {1, 28, 28}, 10,
+                      {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
+                      60000, 10000, idx_train, idx_test, {"mnist", "MNIST"}, "",
+                      "download the four IDX files of MNIST and pass --data-dir"};
+    DatasetInfo fashion{"fashion-mnist", DatasetFormat::kIdx, {1, 28, 28}, 10,
+                        {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+                         "Ankle boot"},
+                        60000, 10000, idx_train, idx_test, {"fashion-mnist", "fashion_mnist", "Fashion-MNIST"},
+                        "/usr/share/datasets/fashion-mnist",
+                        "install the Debian package dataset-fashion-mnist or pass --data-dir"};
+    // cifar-10-batches-bin is the folder the official cifar-10-binary.tar.gz unpacks to.
+    DatasetInfo cifar{"cifar10", DatasetFormat::kCifarBinary, {kCifarChannels, kCifarSide, kCifarSide},
+                      kCifarClasses,
+                      {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"},
+                      50000, 10000, cifar10_train_files(), cifar10_test_files(),
+                      {"cifar10", "cifar-10", "cifar-10-batches-bin", "CIFAR-10"}, "",
+                      "download the CIFAR-10 binary version (cifar-10-binary.tar.gz), unpack it and pass --data-dir"};
+    return std::vector<DatasetInfo>{mnist, fashion, cifar};
+  }();
+  return infos;
+}
+
+}  // namespace
+
+std::vector<std::string> dataset_names() {
+  std::vector<std::string> names;
+  for (const DatasetInfo& info : table()) names.push_back(info.name);
+  return names;
+}
+
+std::string dataset_names_joined() {
+  std::string joined;
+  for (const std::string& name : dataset_names()) joined += (joined.empty() ? "" : ", ") + name;
+  return joined;
+}
+
+const DatasetInfo& dataset_info(const std::string& name) {
+  for (const DatasetInfo& info : table()) {
+    if (info.name == name) return info;
+  }
+  throw Error("unknown dataset '" + name + "': valid names are " + dataset_names_joined());
+}
+
+int num_classes(const std::string& name) { return dataset_info(name).num_classes; }
+
+InputShape input_shape(const std::string& name) { return dataset_info(name).shape; }
+
+}  // namespace xbarcut::data
