@@ -1,0 +1,173 @@
+// `xbarcut train`: train a model from scratch (or resume) and write DIR/model.pt + DIR/summary.json.
+#include <filesystem>
+#include <memory>
+
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+#include "cli/run_support.hpp"
+#include "common/error.hpp"
+#include "nn/net.hpp"
+#include "train/checkpoint.hpp"
+#include "train/trainer.hpp"
+
+namespace xbarcut::cli {
+
+namespace {
+
+struct TrainArgs {
+  std::string model;
+  std::string dataset = "fashion-mnist";
+  std::string data_dir;
+  std::string out;
+  int64_t iters = 0;
+  double epochs = 0;
+  bool resume = false;
+  int threads = 0;
+  train::SolverOptions solver;
+  // Which solver fields the user set; the rest take the model's Caffe defaults.
+  std::map<std::string, CLI::Option*> given;
+};
+
+// Overrides the model's default solver with what the user typed.
+train::SolverOptions effective_solver(const TrainArgs& a, int64_t train_size) {
+  auto o = train::default_solver(a.model);
+  auto set = [&](const char* name) { return a.given.at(name)->count() > 0; };
+  if (set("--batch")) o.batch = a.solver.batch;
+  if (set("--lr")) o.base_lr = a.solver.base_lr;
+  if (set("--lr-policy")) o.lr_policy = a.solver.lr_policy;
+  if (set("--gamma")) o.gamma = a.solver.gamma;
+  if (set("--power")) o.power = a.solver.power;
+  if (set("--stepsize")) o.stepsize = a.solver.stepsize;
+  if (set("--stepvalues")) o.stepvalues = a.solver.stepvalues;
+  if (set("--momentum")) o.momentum = a.solver.momentum;
+  if (set("--weight-decay")) o.weight_decay = a.solver.weight_decay;
+  if (set("--seed")) o.seed = a.solver.seed;
+  if (set("--test-interval")) o.test_interval = a.solver.test_interval;
+  if (set("--display")) o.display = a.solver.display;
+  if (set("--checkpoint-every")) o.checkpoint_every = a.solver.checkpoint_every;
+  if (set("--crop-pad")) o.crop_pad = a.solver.crop_pad;
+  if (set("--flip")) o.flip = a.solver.flip;
+  if (a.iters > 0) o.max_iter = a.iters;
+  if (a.epochs > 0) {
+    if (o.batch <= 0) throw Error("--batch must be at least 1");
+    o.max_iter = static_cast<int64_t>(std::ceil(a.epochs * static_cast<double>(train_size) / static_cast<double>(o.batch)));
+  }
+  return o;
+}
+
+void run_train(const TrainArgs& a) {
+  if (a.iters < 0) throw Error("--iters must be at least 1");
+  if (a.epochs < 0) throw Error("--epochs must be positive");
+  const std::string ckpt_path = (std::filesystem::path(a.out) / "checkpoint.pt").string();
+  const bool resuming = a.resume && std::filesystem::exists(ckpt_path);
+  std::unique_ptr<train::Checkpoint> resumed;
+  if (resuming) resumed = std::make_unique<train::Checkpoint>(train::load_checkpoint(ckpt_path));
+  std::string model = a.model;
+  if (resumed) model = resumed->info.value("model", model);
+  if (model.empty()) throw Error("--model is required (known models: " + nn::known_models_help() + ")");
+  // Validate the model name and the solver before loading any data.
+  TrainArgs checked = a;
+  checked.model = model;
+  if (!a.epochs) train::validate(effective_solver(checked, 1));
+  if (model != "lenet" && model != "convnet" && model.rfind("mlp:", 0) != 0)
+    throw Error("unknown model '" + model + "'; known models: " + nn::known_models_help());
+
+  setup_threads(a.threads);
+  fmt::print(stderr, "loading {} ...\n", a.dataset);
+  auto data = load_data(a.dataset, a.data_dir, resumed ? &resumed->input : nullptr);
+  auto options = effective_solver(checked, data.train.size());
+  train::validate(options);
+
+  nn::Net net{nullptr};
+  if (resumed) {
+    net = resumed->net;
+  } else {
+    torch::manual_seed(options.seed);
+    net = nn::Net(nn::make_net_spec(model, data.input_shape, data.classes));
+  }
+  if (net->spec().is_conv_net()) net->use_channels_last();
+
+  auto info = [&] {
+    return nlohmann::json{{"command", "train"}, {"model", model}, {"dataset", a.dataset}};
+  };
+  train::TrainHooks hooks;
+  hooks.checkpoint_info = info;
+  train::Trainer trainer(net, options, data.train, data.test, data.input, ckpt_path, hooks);
+  int64_t start = 0;
+  if (resumed) {
+    if (!train::load_solver_state(ckpt_path, trainer.solver()))
+      throw Error(ckpt_path + " holds no solver state, so training cannot resume from it");
+    start = resumed->iter;
+    fmt::print(stderr, "resuming {} from iteration {}\n", ckpt_path, start);
+    if (start >= options.max_iter)
+      throw Error(fmt::format("{} is already at iteration {}; ask for more with --iters", ckpt_path, start));
+  }
+  fmt::print(stderr, "training {} on {} ({} train / {} test images), {} iterations of batch {}\n", model, a.dataset,
+             data.train.size(), data.test.size(), options.max_iter, options.batch);
+  const auto result = trainer.run(start);
+
+  train::Checkpoint final_ckpt;
+  final_ckpt.net = net;
+  final_ckpt.input = data.input;
+  final_ckpt.iter = result.iters;
+  final_ckpt.info = info();
+  final_ckpt.info["accuracy"] = result.accuracy;
+  train::save_checkpoint((std::filesystem::path(a.out) / "model.pt").string(), final_ckpt);
+
+  nlohmann::json summary{{"command", command_line()},
+                         {"model", model},
+                         {"dataset", a.dataset},
+                         {"accuracy", result.accuracy},
+                         {"iters", result.iters},
+                         {"seconds", result.seconds},
+                         {"images_per_second", result.images_per_second},
+                         {"resumed_from", start},
+                         {"solver", train::to_json(options)},
+                         {"test_history", result.test_history},
+                         {"machine", machine_info()}};
+  write_json((std::filesystem::path(a.out) / "summary.json").string(), summary);
+  fmt::print("test accuracy {:.4f} after {} iterations; wrote {}/model.pt and {}/summary.json\n", result.accuracy,
+             result.iters, a.out, a.out);
+}
+
+}  // namespace
+
+void register_train(CLI::App& app) {
+  auto a = std::make_shared<TrainArgs>();
+  auto* cmd = app.add_subcommand("train", "Train a model on a dataset (Caffe solvers by default)");
+  cmd->add_option("--model", a->model, "lenet | convnet | mlp:784-300-100-10 (not needed with --resume)");
+  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10")->capture_default_str();
+  cmd->add_option("--data-dir", a->data_dir, "folder holding mnist/, fashion-mnist/, cifar10/ (else $XBARCUT_DATA, "
+                                             "else /usr/share/datasets for fashion-mnist)");
+  cmd->add_option("--out", a->out, "output folder for model.pt, checkpoint.pt, summary.json")->required();
+  auto* iters = cmd->add_option("--iters", a->iters, "training iterations (default: the model's Caffe solver; "
+                                                     "lenet 10000, convnet 70000)");
+  cmd->add_option("--epochs", a->epochs, "training length in epochs instead of iterations")->excludes(iters);
+  auto& s = a->solver;
+  a->given["--batch"] = cmd->add_option("--batch", s.batch, "batch size (lenet 64, convnet 100)");
+  a->given["--lr"] = cmd->add_option("--lr", s.base_lr, "base learning rate (lenet 0.01, convnet 0.001)");
+  a->given["--lr-policy"] =
+      cmd->add_option("--lr-policy", s.lr_policy, "fixed | step | multistep | inv | exp | poly | cosine");
+  a->given["--gamma"] = cmd->add_option("--gamma", s.gamma, "lr policy gamma (inv 1e-4, multistep 0.1)");
+  a->given["--power"] = cmd->add_option("--power", s.power, "lr policy power (inv, poly; default 0.75)");
+  a->given["--stepsize"] = cmd->add_option("--stepsize", s.stepsize, "iterations per step (policy step)");
+  a->given["--stepvalues"] =
+      cmd->add_option("--stepvalues", s.stepvalues, "iterations where the lr drops (policy multistep), e.g. 5000,8000")
+          ->delimiter(',');
+  a->given["--momentum"] = cmd->add_option("--momentum", s.momentum, "SGD momentum (default 0.9)");
+  a->given["--weight-decay"] = cmd->add_option("--weight-decay", s.weight_decay, "L2 weight decay (lenet 5e-4, convnet 0.004)");
+  a->given["--seed"] = cmd->add_option("--seed", s.seed, "random seed for initialisation and batch order (default 1)");
+  a->given["--test-interval"] =
+      cmd->add_option("--test-interval", s.test_interval, "test accuracy every N iterations (0 = at the end)");
+  a->given["--display"] = cmd->add_option("--display", s.display, "progress line every N iterations");
+  a->given["--checkpoint-every"] =
+      cmd->add_option("--checkpoint-every", s.checkpoint_every, "write DIR/checkpoint.pt every N iterations");
+  a->given["--crop-pad"] = cmd->add_option("--crop-pad", s.crop_pad, "random-crop augmentation with this padding (0 = off)");
+  a->given["--flip"] = cmd->add_flag("--flip", s.flip, "random horizontal flips");
+  cmd->add_flag("--resume", a->resume, "continue from DIR/checkpoint.pt if it exists (same options as the first run)");
+  cmd->add_option("--threads", a->threads, "CPU threads (default: all hardware threads)");
+  cmd->callback([a] { run_train(*a); });
+}
+
+}  // namespace xbarcut::cli

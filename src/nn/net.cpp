@@ -1,0 +1,75 @@
+// Network assembly and forward pass from a NetSpec.
+#include "nn/net.hpp"
+
+#include "common/error.hpp"
+#include "nn/lrn_within_channel.hpp"
+
+namespace xbarcut::nn {
+
+namespace F = torch::nn::functional;
+
+NetImpl::NetImpl(NetSpec spec) : spec_(std::move(spec)) {
+  auto geometry = layer_geometry(spec_);
+  size_t g = 0;
+  for (const auto& l : spec_.layers) {
+    if (l.is_weight_layer()) {
+      const auto& geo = geometry[g++];
+      layer_slot_.push_back(static_cast<int>(weight_layers_.size()));
+      weight_layers_.push_back(register_module(l.name, WeightLayer(l, geo.in_channels)));
+    } else {
+      layer_slot_.push_back(-1);
+    }
+  }
+}
+
+torch::Tensor NetImpl::forward(torch::Tensor x) {
+  if (channels_last_ && x.dim() == 4) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  for (size_t i = 0; i < spec_.layers.size(); ++i) {
+    const auto& l = spec_.layers[i];
+    if (layer_slot_[i] >= 0) {
+      x = weight_layers_[layer_slot_[i]]->forward(x);
+    } else if (l.kind == "relu") {
+      x = torch::relu(x);
+    } else if (l.kind == "maxpool") {
+      x = F::max_pool2d(x, F::MaxPool2dFuncOptions(l.kernel).stride(l.stride).ceil_mode(true));
+    } else if (l.kind == "avgpool") {
+      x = F::avg_pool2d(x, F::AvgPool2dFuncOptions(l.kernel).stride(l.stride).ceil_mode(true));
+    } else if (l.kind == "lrn") {
+      x = lrn_within_channel(x, l.local_size, l.alpha, l.beta);
+    } else if (l.kind == "flatten") {
+      x = x.flatten(1);
+    }
+  }
+  return x;
+}
+
+NetSpec NetImpl::spec() const {
+  NetSpec s = spec_;
+  for (size_t i = 0; i < s.layers.size(); ++i)
+    if (layer_slot_[i] >= 0) s.layers[i] = weight_layers_[layer_slot_[i]]->spec();
+  return s;
+}
+
+WeightLayer NetImpl::layer(const std::string& name) const {
+  for (const auto& l : weight_layers_)
+    if (l->spec().name == name) return l;
+  spec_.layer(name);  // throws the helpful error listing the layers
+  throw Error("no layer " + name);
+}
+
+bool NetImpl::is_classifier(const std::string& name) const {
+  return !weight_layers_.empty() && weight_layers_.back()->spec().name == name;
+}
+
+void NetImpl::use_channels_last() {
+  torch::NoGradGuard guard;
+  channels_last_ = true;
+  for (auto& p : parameters())
+    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
+void NetImpl::apply_masks() {
+  for (auto& l : weight_layers_) l->apply_masks();
+}
+
+}  // namespace xbarcut::nn

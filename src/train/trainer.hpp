@@ -1,0 +1,59 @@
+// The training loop: batches, loss, solver step, progress line, periodic test accuracy and atomic
+// checkpoints. Methods plug in through hooks (a regulariser's gradient, masks, rank clipping).
+#pragma once
+#include <torch/torch.h>
+
+#include <functional>
+
+#include "nn/net.hpp"
+#include "train/checkpoint.hpp"
+#include "train/sgd_solver.hpp"
+#include "train/tensor_dataset.hpp"
+
+namespace xbarcut::train {
+
+struct TrainHooks {
+  std::function<void(int64_t iter)> after_backward;  // add regulariser gradients
+  std::function<void(int64_t iter)> after_step;      // enforce masks, clip ranks ...
+  std::function<void(int64_t iter, double accuracy)> on_test;
+  std::function<nlohmann::json()> checkpoint_info;   // extra run state saved with each checkpoint
+};
+
+struct TrainResult {
+  double accuracy = 0;
+  int64_t iters = 0;
+  double seconds = 0;
+  double images_per_second = 0;
+  std::vector<std::pair<int64_t, double>> test_history;  // (iteration, test accuracy)
+};
+
+double evaluate(nn::Net& net, const TensorDataset& test, int64_t batch = 500);
+
+class Trainer {
+ public:
+  // `checkpoint_path` empty = no periodic checkpoints.
+  Trainer(nn::Net net, SolverOptions options, const TensorDataset& train, const TensorDataset& test,
+          InputTransform input, std::string checkpoint_path, TrainHooks hooks = {});
+
+  // Trains from `start_iter` (0, or the iteration of a resumed checkpoint) to options.max_iter.
+  TrainResult run(int64_t start_iter = 0);
+  SgdSolver& solver() { return solver_; }
+  nn::Net& net() { return net_; }
+  // Call after the hooks changed the parameter set (e.g. new factor shapes).
+  void rebind_parameters(const std::map<std::string, torch::Tensor>& carried = {});
+  void save(int64_t iter, const std::string& path) const;
+
+ private:
+  nn::Net net_;
+  SolverOptions options_;
+  const TensorDataset& train_;
+  const TensorDataset& test_;
+  InputTransform input_;
+  std::string checkpoint_path_;
+  TrainHooks hooks_;
+  SgdSolver solver_;
+};
+
+std::string format_duration(double seconds);
+
+}  // namespace xbarcut::train
