@@ -47,11 +47,12 @@ std::string describe_root(const DatasetInfo& info, const std::string& root) {
   return (fs::path(root) / ("{" + join(info.subfolders, ",") + "}")).string() + " and " + root;
 }
 
-void require_directory(const std::string& root, const std::string& what) {
+// `source` says where the folder came from ("--data-dir /x", "XBARCUT_DATA=/x") for the message.
+void require_directory(const std::string& root, const std::string& source) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) {
-    throw Error(what + " " + root + " is not a directory: pass a folder that holds mnist/, fashion-mnist/ or "
-                "cifar10/, or the dataset's files directly");
+    throw Error(source + " is not a directory: pass a folder that holds mnist/, fashion-mnist/ or cifar10/, "
+                "or the dataset's files directly");
   }
 }
 
@@ -86,13 +87,13 @@ std::string locate_dataset(const std::string& name, const std::string& data_dir)
   std::vector<std::string> dirs;
   std::vector<std::string> looked;
   if (!data_dir.empty()) {
-    require_directory(data_dir, "--data-dir");
+    require_directory(data_dir, "--data-dir " + data_dir);
     dirs = candidates_under(info, data_dir);
     looked.push_back(describe_root(info, data_dir));
   } else {
     const char* env = std::getenv(kDataDirEnv);
     if (env && *env) {
-      require_directory(env, std::string(kDataDirEnv) + "=");
+      require_directory(env, std::string(kDataDirEnv) + "=" + env);
       dirs = candidates_under(info, env);
       looked.push_back(describe_root(info, env) + " (from " + kDataDirEnv + ")");
     }

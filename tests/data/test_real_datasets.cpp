@@ -39,6 +39,16 @@ TEST(RealDatasets, DebianFashionMnist) {
   EXPECT_EQ(split.train.label(0), 9);  // the first training image is an ankle boot
 }
 
+TEST(RealDatasets, DebianFashionMnistIsTheFallbackAfterXbarcutData) {
+  const std::string dir = "/usr/share/datasets/fashion-mnist";
+  if (!fs::exists(dir)) GTEST_SKIP() << dir << " absent (apt install dataset-fashion-mnist)";
+  testing::TempDir empty;
+  ScopedEnv env(kDataDirEnv, empty.str());
+  EXPECT_EQ(locate_dataset("fashion-mnist", ""), dir);
+  // An explicit folder is never bypassed, even when the system copy exists.
+  testing::expect_error([&] { locate_dataset("fashion-mnist", empty.str()); }, {"fashion-mnist not found in"});
+}
+
 TEST(RealDatasets, SharedMnist) {
   if (!fs::exists(kShared + "/mnist")) GTEST_SKIP() << kShared << "/mnist absent";
   const DatasetSplit split = load_dataset("mnist", kShared);
