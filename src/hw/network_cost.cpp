@@ -1,5 +1,7 @@
 #include "hw/network_cost.hpp"
 
+#include <utility>
+
 #include "common/error.hpp"
 #include "hw/routing.hpp"
 
@@ -35,7 +37,7 @@ MatrixCost cost_validated(const WeightMatrix& m, const HardwareOptions& o) {
   c.rows = m.rows;
   c.cols = m.cols;
   c.tiling = tile_matrix(m.rows, m.cols, o);
-  const MatrixUsage u = scan_usage(m, c.tiling, o.zero_threshold);
+  MatrixUsage u = scan_usage(m, c.tiling, o.zero_threshold);
   const int64_t per_xbar = c.tiling.xbar_rows * c.tiling.xbar_cols;
   c.xbar_rows = c.tiling.xbar_rows;
   c.xbar_cols = c.tiling.xbar_cols;
@@ -55,7 +57,7 @@ MatrixCost cost_validated(const WeightMatrix& m, const HardwareOptions& o) {
   c.energy = matrix_energy(c.tiling, u, m.uses, o.energy);
   c.energy_pj = c.energy.total_pj();
   c.big = c.tiling.big();
-  c.tiles = u.tiles;
+  c.tiles = std::move(u.tiles);
   return c;
 }
 
