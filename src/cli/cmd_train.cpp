@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
 #include "common/error.hpp"
+#include "data/dataset_info.hpp"
 #include "nn/net.hpp"
 #include "train/checkpoint.hpp"
 #include "train/trainer.hpp"
@@ -72,6 +73,8 @@ void run_train(const TrainArgs& a) {
   if (!a.epochs) train::validate(effective_solver(checked, 1));
   if (model != "lenet" && model != "convnet" && model.rfind("mlp:", 0) != 0)
     throw Error("unknown model '" + model + "'; known models: " + nn::known_models_help());
+  const auto shape = data::input_shape(a.dataset);  // also rejects an unknown dataset name
+  nn::make_net_spec(model, {shape.channels, shape.height, shape.width}, data::num_classes(a.dataset));
 
   setup_threads(a.threads);
   fmt::print(stderr, "loading {} ...\n", a.dataset);
