@@ -1,4 +1,5 @@
 // Each xbarcut subcommand registers its options and its action on the shared CLI11 app.
+// To add a command: declare register_X here, define it in src/cli/cmd_X.cpp, call it in main.cpp.
 #pragma once
 #include <CLI/CLI.hpp>
 
@@ -6,5 +7,7 @@ namespace xbarcut::cli {
 
 void register_train(CLI::App& app);
 void register_eval(CLI::App& app);
+void register_map(CLI::App& app);
+void register_export(CLI::App& app);
 
 }  // namespace xbarcut::cli

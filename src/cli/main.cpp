@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   app.footer("Run 'xbarcut COMMAND --help' for a command's options. Quick start: bash scripts/quickstart.sh");
   xbarcut::cli::register_train(app);
   xbarcut::cli::register_eval(app);
+  xbarcut::cli::register_map(app);
+  xbarcut::cli::register_export(app);
   xbarcut::cli::set_command_line(argc, argv);
   try {
     app.parse(argc, argv);

@@ -2,6 +2,7 @@
 #include "train/tensor_dataset.hpp"
 
 #include "common/error.hpp"
+#include "data/normalisation.hpp"
 
 namespace xbarcut::train {
 
@@ -20,11 +21,12 @@ torch::Tensor InputTransform::apply(const torch::Tensor& pixels_u8) const {
 }
 
 InputTransform InputTransform::for_dataset(const std::string& dataset, const data::ImageSet& train) {
+  const auto norm = data::normalisation_for(dataset);
   InputTransform t;
-  if (dataset == "cifar10") {
-    t.mean = pixels_tensor(train).to(torch::kFloat64).mean(0).to(torch::kFloat32);
-  } else {
-    t.scale = 1.0 / 256.0;  // Caffe's 0.00390625
+  t.scale = norm.scale;
+  if (norm.subtract_mean_image) {
+    auto mean = data::mean_image(train);
+    t.mean = torch::from_blob(mean.data(), {train.channels, train.height, train.width}, torch::kFloat32).clone();
   }
   return t;
 }

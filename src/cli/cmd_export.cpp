@@ -1,0 +1,38 @@
+// `xbarcut export`: every crossbar's conductance pair (G+, G-) and a manifest, for circuit simulators.
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+#include "cli/hardware_flags.hpp"
+#include "nn/crossbar_view.hpp"
+#include "report/crossbar_export.hpp"
+#include "train/checkpoint.hpp"
+
+namespace xbarcut::cli {
+
+void register_export(CLI::App& app) {
+  struct Args {
+    std::string checkpoint, out, format = "npy";
+    report::ExportOptions conductance;
+    HardwareFlags hw;
+  };
+  auto a = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("export", "Write each crossbar's conductance matrices (G+/G-) and a JSON manifest");
+  cmd->add_option("--checkpoint", a->checkpoint, "a model.pt written by xbarcut")->required();
+  cmd->add_option("--out", a->out, "output folder")->required();
+  cmd->add_option("--format", a->format, "npy | csv")->capture_default_str();
+  cmd->add_option("--g-on", a->conductance.g_on, "conductance of the on state, siemens")->capture_default_str();
+  cmd->add_option("--g-off", a->conductance.g_off, "conductance of the off state, siemens")->capture_default_str();
+  cmd->add_option("--levels", a->conductance.levels, "programmable conductance levels per device")->capture_default_str();
+  a->hw.add_to(cmd);
+  cmd->callback([a] {
+    auto options = a->conductance;
+    options.format = report::parse_export_format(a->format);
+    report::validate(options);
+    const auto hw = a->hw.options();
+    auto ckpt = train::load_checkpoint(a->checkpoint);
+    const auto result = report::export_crossbars(nn::network_matrices(ckpt.net), hw, a->out, options);
+    fmt::print("wrote {} crossbars ({} files) and {}\n", result.tiles, result.files.size(), result.manifest_path);
+  });
+}
+
+}  // namespace xbarcut::cli

@@ -1,0 +1,107 @@
+// `xbarcut map`: crossbar tiling, area, routing and energy of a checkpoint, a named model with ranks
+// (shapes alone), or a TorchScript model; optional JSON and one picture per matrix.
+#include <fmt/core.h>
+
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/hardware_flags.hpp"
+#include "cli/run_support.hpp"
+#include "common/error.hpp"
+#include "data/dataset_info.hpp"
+#include "hw/rank_check.hpp"
+#include "nn/crossbar_view.hpp"
+#include "nn/torchscript_import.hpp"
+#include "report/cost_report.hpp"
+#include "report/matrix_picture.hpp"
+#include "train/checkpoint.hpp"
+
+namespace xbarcut::cli {
+
+namespace {
+
+struct MapArgs {
+  std::string checkpoint, model, ranks, torchscript, dataset, json, pictures;
+  HardwareFlags hw;
+};
+
+// "conv1=5,conv2=12,fc1=36" applied to a spec, each rank checked against the layer's matrix.
+void apply_ranks(nn::NetSpec& spec, const std::string& text) {
+  std::stringstream ss(text);
+  std::string item;
+  const auto geometry = nn::layer_geometry(spec);
+  while (std::getline(ss, item, ',')) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) throw Error("bad --ranks entry '" + item + "': use layer=rank, e.g. conv1=5,fc1=36");
+    const std::string name = item.substr(0, eq);
+    int64_t rank = 0;
+    try {
+      size_t used = 0;
+      rank = std::stoll(item.substr(eq + 1), &used);
+      if (used != item.size() - eq - 1) throw std::invalid_argument(item);
+    } catch (const std::logic_error&) {
+      throw Error("bad --ranks entry '" + item + "': the rank must be an integer");
+    }
+    auto& layer = spec.layer(name);  // throws for an unknown layer, listing the known ones
+    for (const auto& g : geometry)
+      if (g.name == name) hw::validate_rank(g.rows, g.cols, rank, "layer " + name);
+    layer.rank = rank;
+  }
+}
+
+void run_map(const MapArgs& a) {
+  const int sources = !a.checkpoint.empty() + !a.model.empty() + !a.torchscript.empty();
+  if (sources != 1) throw Error("give exactly one of --checkpoint, --model or --torchscript");
+  if (!a.ranks.empty() && a.model.empty()) throw Error("--ranks works with --model (shapes alone)");
+  const auto options = a.hw.options();
+  std::vector<hw::WeightMatrix> current, original;
+  if (!a.checkpoint.empty()) {
+    auto ckpt = train::load_checkpoint(a.checkpoint);
+    current = nn::network_matrices(ckpt.net);
+    original = nn::original_matrices(ckpt.net->spec());
+  } else if (!a.model.empty()) {
+    const std::string dataset = !a.dataset.empty() ? a.dataset : a.model == "convnet" ? "cifar10" : "mnist";
+    const auto shape = data::input_shape(dataset);
+    auto spec = nn::make_net_spec(a.model, {shape.channels, shape.height, shape.width}, data::num_classes(dataset));
+    if (!a.ranks.empty()) apply_ranks(spec, a.ranks);
+    current = nn::spec_matrices(spec);
+    original = nn::original_matrices(spec);
+  } else {
+    current = nn::torchscript_matrices(a.torchscript);
+    for (const auto& m : current) original.push_back(hw::shape_only(m.name, m.rows, m.cols, m.uses));
+  }
+  const auto cost = hw::cost_network(current, original, options);
+  fmt::print("{}", report::cost_table(cost));
+  if (!a.json.empty()) {
+    auto j = report::cost_to_json(cost);
+    j["command"] = command_line();
+    j["xbar"] = a.hw.xbar;
+    j["policy"] = a.hw.policy;
+    write_json(a.json, j);
+  }
+  if (!a.pictures.empty()) {
+    const auto files = report::write_matrix_pictures(current, options, a.pictures);
+    if (files.empty())
+      fmt::print("no pictures: the matrices have no weights (shapes only)\n");
+    else
+      fmt::print("wrote {} pictures to {}\n", files.size(), a.pictures);
+  }
+}
+
+}  // namespace
+
+void register_map(CLI::App& app) {
+  auto a = std::make_shared<MapArgs>();
+  auto* cmd = app.add_subcommand("map", "Tile a network onto crossbars and report crossbars, area, routing, energy");
+  cmd->add_option("--checkpoint", a->checkpoint, "a model.pt written by xbarcut");
+  cmd->add_option("--model", a->model, "a named model, mapped from its shapes alone (lenet, convnet, mlp:...)");
+  cmd->add_option("--ranks", a->ranks, "with --model: low-rank layers, e.g. conv1=5,conv2=12,fc1=36");
+  cmd->add_option("--dataset", a->dataset, "with --model: the input shape (default mnist; cifar10 for convnet)");
+  cmd->add_option("--torchscript", a->torchscript, "a TorchScript model saved from PyTorch");
+  cmd->add_option("--json", a->json, "write {\"matrices\": [...], \"summary\": {...}} here");
+  cmd->add_option("--pictures", a->pictures, "write one PNG per matrix (crossbar grid drawn) into this folder");
+  a->hw.add_to(cmd);
+  cmd->callback([a] { run_map(*a); });
+}
+
+}  // namespace xbarcut::cli

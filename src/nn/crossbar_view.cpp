@@ -1,0 +1,52 @@
+// Unrolling layers into crossbar matrices (rows = C_in*k*k inputs, cols = outputs).
+#include "nn/crossbar_view.hpp"
+
+namespace xbarcut::nn {
+
+hw::WeightMatrix to_weight_matrix(const std::string& name, const torch::Tensor& matrix, int64_t uses) {
+  auto m = matrix.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+  hw::WeightMatrix w;
+  w.name = name;
+  w.rows = m.size(0);
+  w.cols = m.size(1);
+  w.uses = uses;
+  w.values.assign(m.data_ptr<float>(), m.data_ptr<float>() + m.numel());
+  return w;
+}
+
+std::vector<hw::WeightMatrix> network_matrices(const Net& net) {
+  const auto geometry = layer_geometry(net->spec());
+  std::vector<hw::WeightMatrix> out;
+  size_t g = 0;
+  for (const auto& layer : net->weight_layers()) {
+    const auto mats = layer->matrices();
+    const auto names = layer->matrix_names();
+    for (size_t i = 0; i < mats.size(); ++i) out.push_back(to_weight_matrix(names[i], mats[i], geometry[g].uses));
+    ++g;
+  }
+  return out;
+}
+
+std::vector<hw::WeightMatrix> spec_matrices(const NetSpec& spec) {
+  std::vector<hw::WeightMatrix> out;
+  for (const auto& g : layer_geometry(spec)) {
+    if (g.rank > 0) {
+      out.push_back(hw::shape_only(g.name + "_u", g.rows, g.rank, g.uses));
+      out.push_back(hw::shape_only(g.name + "_v", g.rank, g.cols, g.uses));
+    } else {
+      out.push_back(hw::shape_only(g.name, g.rows, g.cols, g.uses));
+    }
+  }
+  return out;
+}
+
+std::vector<hw::WeightMatrix> original_matrices(const NetSpec& spec) {
+  NetSpec dense = spec;
+  for (auto& l : dense.layers) {
+    l.rank = 0;
+    l.masked = false;
+  }
+  return spec_matrices(dense);
+}
+
+}  // namespace xbarcut::nn

@@ -1,0 +1,22 @@
+// The bridge from a LibTorch network to the pure C++ crossbar model: every weight layer as one matrix
+// (dense) or two (factorised U, V^T), with values, plus the original unfactorised shapes to compare with.
+#pragma once
+#include <torch/torch.h>
+
+#include "hw/weight_matrix.hpp"
+#include "nn/net.hpp"
+
+namespace xbarcut::nn {
+
+hw::WeightMatrix to_weight_matrix(const std::string& name, const torch::Tensor& matrix, int64_t uses = 1);
+
+// The network's current crossbar matrices with their weights, in layer order.
+std::vector<hw::WeightMatrix> network_matrices(const Net& net);
+
+// Shape-only matrices of a spec as it stands (ranks applied: <layer>_u and <layer>_v).
+std::vector<hw::WeightMatrix> spec_matrices(const NetSpec& spec);
+
+// Shape-only matrices of the original network: every layer dense, no ranks, no masks.
+std::vector<hw::WeightMatrix> original_matrices(const NetSpec& spec);
+
+}  // namespace xbarcut::nn
