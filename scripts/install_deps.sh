@@ -8,6 +8,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libspdlog-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libeigen3-dev
   dataset-fashion-mnist
+  python3-torch  # TorchScript fixtures in tests and the PyTorch peer in bench/train_throughput.sh
 )
 PACKAGES+=("${XBARCUT_EXTRA_PACKAGES[@]:-}")
 
