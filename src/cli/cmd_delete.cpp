@@ -1,0 +1,160 @@
+// `xbarcut delete`: group connection deletion (Group Scissor step 2) of a checkpoint, usually a rank-clipped one:
+// group-Lasso training, deletion masks, fine-tuning; writes DIR/model.pt, DIR/summary.json and pictures.
+#include <filesystem>
+
+#include <fmt/core.h>
+
+#include "cli/commands.hpp"
+#include "cli/hardware_flags.hpp"
+#include "cli/run_support.hpp"
+#include "common/error.hpp"
+#include "data/dataset_info.hpp"
+#include "methods/group_deletion/group_deletion.hpp"
+#include "nn/crossbar_view.hpp"
+#include "report/cost_report.hpp"
+#include "train/checkpoint.hpp"
+
+namespace xbarcut::cli {
+
+namespace {
+
+struct DeleteArgs {
+  std::string checkpoint, dataset, data_dir, out, mask = "weights";
+  double lambda = -1;
+  std::vector<std::string> lambda_for;
+  methods::GroupDeletionOptions options;
+  HardwareFlags hw;
+  bool no_magnitude = false;
+  int threads = 0;
+  std::map<std::string, CLI::Option*> given;  // solver flags the user set; the rest follow the model
+};
+
+// "fc1_u=0.002" -> (fc1_u, 0.002)
+std::pair<std::string, double> parse_override(const std::string& item) {
+  const auto eq = item.find('=');
+  if (eq == std::string::npos || eq == 0) throw Error("bad --lambda-for '" + item + "': use matrix=lambda, e.g. fc1_u=0.002");
+  try {
+    size_t used = 0;
+    const double v = std::stod(item.substr(eq + 1), &used);
+    if (used != item.size() - eq - 1) throw std::invalid_argument(item);
+    return {item.substr(0, eq), v};
+  } catch (const std::logic_error&) {
+    throw Error("bad --lambda-for '" + item + "': the lambda must be a number");
+  }
+}
+
+train::SolverOptions solver_for(const DeleteArgs& a, const std::string& model) {
+  auto o = train::default_solver(model);
+  const auto& s = a.options.solver;
+  auto set = [&](const char* name) { return a.given.at(name)->count() > 0; };
+  if (set("--lr")) o.base_lr = s.base_lr;
+  if (set("--lr-policy")) o.lr_policy = s.lr_policy;
+  if (set("--batch")) o.batch = s.batch;
+  if (set("--momentum")) o.momentum = s.momentum;
+  if (set("--weight-decay")) o.weight_decay = s.weight_decay;
+  if (set("--seed")) o.seed = s.seed;
+  if (set("--display")) o.display = s.display;
+  if (set("--test-interval")) o.test_interval = s.test_interval;
+  if (o.lr_policy == "multistep") o.lr_policy = "fixed";  // the model's step points lie beyond a short run
+  return o;
+}
+
+void run_delete(DeleteArgs a) {
+  // Everything that can be wrong with the command line is checked before the data is loaded.
+  if (a.lambda < 0) throw Error("--lambda must be >= 0 (the group-Lasso strength, e.g. 0.001)");
+  if (a.mask != "weights" && a.mask != "groups") throw Error("--mask must be 'weights' or 'groups'");
+  auto& o = a.options;
+  o.lasso.lambda = a.lambda;
+  for (const auto& item : a.lambda_for) o.lasso.lambda_for.insert(parse_override(item));
+  o.lasso.hw = a.hw.options();
+  o.mask_zero_weights = a.mask == "weights";
+  o.magnitude_comparison = !a.no_magnitude;
+  auto ckpt = train::load_checkpoint(a.checkpoint);
+  const auto spec = ckpt.net->spec();
+  const std::string model = ckpt.info.value("model", spec.name);
+  const std::string dataset = !a.dataset.empty() ? a.dataset : ckpt.info.value("dataset", std::string());
+  if (dataset.empty()) throw Error("--dataset is required: " + a.checkpoint + " does not say what it was trained on");
+  const auto shape = data::input_shape(dataset);
+  if (std::vector<int64_t>{shape.channels, shape.height, shape.width} != spec.input ||
+      data::num_classes(dataset) != spec.classes)
+    throw Error("checkpoint " + a.checkpoint + " was made for another input shape than " + dataset + "'s");
+  o.solver = solver_for(a, model);
+  methods::validate(o, ckpt.net);  // bad --lambda-for names, nothing to delete: before the data is loaded
+
+  setup_threads(a.threads);
+  fmt::print(stderr, "loading {} ...\n", dataset);
+  auto data = load_data(dataset, a.data_dir, &ckpt.input);
+  if (spec.is_conv_net()) ckpt.net->use_channels_last();
+  const auto result = methods::run_group_deletion(o, ckpt.net, data.train, data.test, data.input);
+
+  const std::filesystem::path out(a.out);
+  train::Checkpoint final_ckpt;
+  final_ckpt.net = ckpt.net;
+  final_ckpt.input = data.input;
+  final_ckpt.iter = o.iters + o.finetune_iters;
+  final_ckpt.info = {{"command", "delete"}, {"model", model}, {"dataset", dataset}, {"accuracy", result.accuracy},
+                     {"from", a.checkpoint}, {"delete", methods::to_json(o)}};
+  train::save_checkpoint((out / "model.pt").string(), final_ckpt);
+
+  auto summary = methods::to_json(result);
+  summary["command"] = command_line();
+  summary["checkpoint"] = a.checkpoint;
+  summary["model"] = model;
+  summary["dataset"] = dataset;
+  summary["options"] = methods::to_json(o);
+  summary["machine"] = machine_info();
+  write_json((out / "summary.json").string(), summary);
+  const auto figures = methods::write_deletion_figures(result, ckpt.net, o.lasso.hw, a.out);
+
+  fmt::print("{}", report::cost_table(result.cost));
+  fmt::print("accuracy {:.4f} (baseline {:.4f}); crossbar area {:.2f}% (empty crossbars removed {:.2f}%, compacted "
+             "{:.2f}%); routing area {:.2f}%\n",
+             result.accuracy, result.baseline_accuracy, 100 * result.cost.crossbar_area_ratio,
+             100 * result.cost.nonempty_area_ratio, 100 * result.cost.compacted_area_ratio,
+             100 * result.cost.routing_area_ratio);
+  if (result.magnitude)
+    fmt::print("magnitude pruning at the same sparsity (no retraining): accuracy {:.4f}, routing area {:.2f}%\n",
+               result.magnitude->accuracy, 100 * result.magnitude->cost.routing_area_ratio);
+  fmt::print("wrote {}/model.pt, {}/summary.json, {}/live_wires.png and {} matrix pictures in {}/matrices\n", a.out,
+             a.out, a.out, figures.size() - 1, a.out);
+}
+
+}  // namespace
+
+void register_delete(CLI::App& app) {
+  auto a = std::make_shared<DeleteArgs>();
+  auto* cmd = app.add_subcommand("delete", "Group connection deletion: group Lasso on crossbar rows/columns, delete "
+                                           "all-zero groups, fine-tune (Group Scissor step 2)");
+  cmd->add_option("--checkpoint", a->checkpoint, "model.pt to start from (rank-clipped or dense)")->required();
+  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 (default: the checkpoint's)");
+  cmd->add_option("--data-dir", a->data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
+  cmd->add_option("--out", a->out, "output folder for model.pt and summary.json")->required();
+  cmd->add_option("--lambda", a->lambda, "group-Lasso strength for every matrix beyond one crossbar")->required();
+  cmd->add_option("--lambda-for", a->lambda_for, "per-matrix override, e.g. --lambda-for fc1_u=0.002 (repeatable)");
+  auto& o = a->options;
+  cmd->add_option("--iters", o.iters, "group-Lasso training iterations")->capture_default_str();
+  cmd->add_option("--finetune-iters", o.finetune_iters, "fine-tuning iterations with the deletion masks fixed")
+      ->capture_default_str();
+  cmd->add_option("--lasso-threshold", o.lasso.zero_threshold,
+                  "after each step set |w| below this to 0 (the authors' code: 1e-4)")
+      ->capture_default_str();
+  cmd->add_option("--mask", a->mask, "weights: delete every zero weight (the paper) | groups: only all-zero groups")
+      ->capture_default_str();
+  cmd->add_option("--record-every", o.record_every, "live-wire record interval (iterations)")->capture_default_str();
+  cmd->add_flag("--no-magnitude", a->no_magnitude, "skip the magnitude-pruning comparison");
+  auto& s = o.solver;
+  a->given["--lr"] = cmd->add_option("--lr", s.base_lr, "base learning rate (default: the model's Caffe solver)");
+  a->given["--lr-policy"] = cmd->add_option("--lr-policy", s.lr_policy, "fixed | inv | ... (default: the model's)");
+  a->given["--batch"] = cmd->add_option("--batch", s.batch, "batch size (default: the model's)");
+  a->given["--momentum"] = cmd->add_option("--momentum", s.momentum, "SGD momentum (default 0.9)");
+  a->given["--weight-decay"] = cmd->add_option("--weight-decay", s.weight_decay, "L2 weight decay (default: the model's)");
+  a->given["--seed"] = cmd->add_option("--seed", s.seed, "batch order seed (default 1)");
+  a->given["--display"] = cmd->add_option("--display", s.display, "progress line every N iterations");
+  a->given["--test-interval"] =
+      cmd->add_option("--test-interval", s.test_interval, "test accuracy every N iterations (0 = end of each phase)");
+  cmd->add_option("--threads", a->threads, "CPU threads (default: all)");
+  a->hw.add_to(cmd);
+  cmd->callback([a] { run_delete(*a); });
+}
+
+}  // namespace xbarcut::cli

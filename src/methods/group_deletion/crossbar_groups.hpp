@@ -1,0 +1,40 @@
+// The group-Lasso groups of one crossbar matrix (Group Scissor, eq. 4-6): a row group is the Q weights of one
+// crossbar row inside one tile, a column group the P weights of one crossbar column. Taken from hw tiling, so the
+// regulariser and the routing metric (hw::scan_usage) share one definition of a wire.
+#pragma once
+#include <torch/torch.h>
+
+#include "hw/tiling.hpp"
+
+namespace xbarcut::methods {
+
+class CrossbarGroups {
+ public:
+  explicit CrossbarGroups(hw::Tiling tiling);
+
+  const hw::Tiling& tiling() const { return tiling_; }
+  // Number of row groups (one input wire each) plus column groups (one output wire each).
+  int64_t groups() const;
+
+  // All norms below take the matrix in crossbar layout: N rows (inputs) x M columns (outputs).
+  // [N, column blocks]: entry (r, b) is the norm of row r inside column block b.
+  torch::Tensor row_group_norms(const torch::Tensor& m) const;
+  // [row blocks, M]: entry (b, c) is the norm of column c inside row block b.
+  torch::Tensor col_group_norms(const torch::Tensor& m) const;
+  // Sum of all group norms: the bracket of eq. 4.
+  double penalty(const torch::Tensor& m) const;
+  // lambda * (w / ||row group|| + w / ||column group||) for every weight (eq. 6); a norm below `epsilon` is
+  // taken as `epsilon` so an all-zero group gives zero instead of 0/0.
+  torch::Tensor gradient(const torch::Tensor& m, double lambda, double epsilon) const;
+  // 1 where both groups of a weight hold a non-zero, 0 where its row or column group is all zero.
+  torch::Tensor live_mask(const torch::Tensor& m) const;
+
+ private:
+  void check(const torch::Tensor& m) const;
+
+  hw::Tiling tiling_;
+  torch::Tensor row_block_of_;  // [N] int64: the row block (crossbar row of the grid) of each matrix row
+  torch::Tensor col_block_of_;  // [M] int64
+};
+
+}  // namespace xbarcut::methods

@@ -1,0 +1,70 @@
+// Group connection deletion as one call (Group Scissor, section 3.2): group-Lasso training, deletion of the
+// all-zero groups as fixed masks, fine-tuning with the masks enforced, and the hardware cost before and after.
+// The CLI (`xbarcut delete`) and the scissor pipeline both call run_group_deletion.
+#pragma once
+#include <nlohmann/json.hpp>
+
+#include <optional>
+
+#include "hw/network_cost.hpp"
+#include "methods/group_deletion/group_lasso.hpp"
+#include "methods/group_deletion/wire_history.hpp"
+#include "nn/net.hpp"
+#include "train/solver_options.hpp"
+#include "train/tensor_dataset.hpp"
+
+namespace xbarcut::methods {
+
+struct GroupDeletionOptions {
+  GroupLassoOptions lasso;         // lambda, per-matrix overrides, zero threshold, crossbar model
+  int64_t iters = 2000;            // group-Lasso training iterations
+  int64_t finetune_iters = 1000;   // fine-tuning iterations with the deletion masks fixed
+  train::SolverOptions solver;     // both phases (max_iter is replaced by iters / finetune_iters)
+  bool mask_zero_weights = true;   // delete every zero weight of a regularised matrix, not only whole groups
+  int64_t record_every = 100;      // live-wire record interval (Figure 5)
+  bool magnitude_comparison = true;  // also cost one-shot magnitude pruning at the same sparsity
+};
+
+// Throws xbarcut::Error on negative iteration counts, record_every < 1 or bad lasso / solver options.
+void validate(const GroupDeletionOptions& options);
+// Also checks the options against `net`: overrides name big matrices, and some matrix needs more than one
+// crossbar. run_group_deletion calls it; a CLI calls it before loading data.
+void validate(const GroupDeletionOptions& options, const nn::Net& net);
+nlohmann::json to_json(const GroupDeletionOptions& options);
+
+// The magnitude-pruned copy of the starting network: same per-matrix sparsity, no retraining.
+struct MagnitudeComparison {
+  double accuracy = 0;
+  hw::NetworkCost cost;
+};
+
+struct GroupDeletionResult {
+  double baseline_accuracy = 0;  // the input network
+  double lasso_accuracy = 0;     // after group-Lasso training, before deletion
+  double accuracy = 0;           // after fine-tuning
+  int64_t deleted_weights = 0;   // masked weights in the regularised matrices
+  std::vector<std::string> regularised;  // matrix names
+  std::map<std::string, double> lambdas;
+  WireHistory history;
+  hw::NetworkCost start_cost;    // input network against the original dense shapes
+  hw::NetworkCost cost;          // result against the original dense shapes
+  std::optional<MagnitudeComparison> magnitude;
+  double seconds = 0;
+};
+
+// Runs both phases on `net` in place (it ends masked and fine-tuned). Throws xbarcut::Error before any
+// training when no matrix needs more than one crossbar.
+GroupDeletionResult run_group_deletion(const GroupDeletionOptions& options, nn::Net net,
+                                       const train::TensorDataset& train, const train::TensorDataset& test,
+                                       const train::InputTransform& input);
+
+// {"accuracy", "baseline_accuracy", "crossbar_area_ratio", "routing_area_ratio", "matrices": [...], ...}:
+// the summary.json layout of `xbarcut delete`.
+nlohmann::json to_json(const GroupDeletionResult& result);
+
+// The run's figures in `dir`: live_wires.png (Figure 5: live wires of each regularised matrix and test accuracy
+// against iteration) and matrices/<name>.png (Figure 9: final weights on the crossbar grid). Returns the paths.
+std::vector<std::string> write_deletion_figures(const GroupDeletionResult& result, const nn::Net& net,
+                                                const hw::HardwareOptions& hw, const std::string& dir);
+
+}  // namespace xbarcut::methods

@@ -1,0 +1,59 @@
+// The group-Lasso regulariser of group connection deletion (Group Scissor, eq. 4-6) on every crossbar matrix
+// that needs more than one crossbar: its gradient is added after backward, small weights are zeroed after each step.
+#pragma once
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+
+#include "hw/network_cost.hpp"
+#include "methods/group_deletion/crossbar_groups.hpp"
+#include "nn/net.hpp"
+
+namespace xbarcut::methods {
+
+struct GroupLassoOptions {
+  double lambda = 1e-3;                      // global strength (eq. 4); the accuracy / wires trade-off
+  std::map<std::string, double> lambda_for;  // per-matrix overrides by crossbar matrix name (fc1_u, conv2 ...)
+  double epsilon = 1e-8;                     // group norms below this count as this in w / ||group||
+  double zero_threshold = 1e-4;              // |w| below this is set to 0 after each step (the authors' code)
+  hw::HardwareOptions hw;                    // crossbar size and tiling policy: they define the groups
+};
+
+// Throws xbarcut::Error on a negative lambda, epsilon or threshold, or bad hardware options.
+void validate(const GroupLassoOptions& options);
+
+// One regularised matrix: the layer, which of its weight tensors (0 = W or U, 1 = V^T) and its groups.
+struct LassoTarget {
+  std::string name;
+  nn::WeightLayer layer{nullptr};
+  size_t index = 0;
+  CrossbarGroups groups;
+  double lambda = 0;
+
+  torch::Tensor weight() const { return layer->weights()[index]; }  // module layout, the parameter itself
+  torch::Tensor matrix() const { return layer->matrices()[index]; }  // crossbar layout N x M, detached copy
+};
+
+class GroupLasso {
+ public:
+  // Regularises every matrix of `net` needing more than one crossbar. Throws xbarcut::Error when an override
+  // names no matrix or a matrix that fits one crossbar.
+  GroupLasso(const nn::Net& net, GroupLassoOptions options);
+
+  const std::vector<LassoTarget>& targets() const { return targets_; }
+  const GroupLassoOptions& options() const { return options_; }
+
+  // Adds lambda * w / ||group|| of every row and column group to the weights' gradients (call after backward).
+  void add_gradients() const;
+  // Sets every |w| < zero_threshold of the regularised matrices to exactly 0 (call after the solver step).
+  void zero_small_weights() const;
+  // sum over targets of lambda * sum of group norms: the regulariser's value.
+  double penalty() const;
+
+ private:
+  GroupLassoOptions options_;
+  std::vector<LassoTarget> targets_;
+};
+
+}  // namespace xbarcut::methods

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# `xbarcut delete` end to end on a short Fashion-MNIST MLP: the summary JSON has the issue's layout, live wires
+# drop below 100 %, accuracy stays sane, the written model is masked and evaluates to the reported accuracy,
+# pictures are written; every bad input gives one line and exit code 2.
+# Usage: delete.sh XBARCUT_BINARY SOURCE_DIR
+set -uo pipefail
+bin=$1
+py=/usr/bin/python3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+expect_error() {
+  local out code
+  out=$("$bin" "$@" 2>&1)
+  code=$?
+  if [ "$code" -ne 2 ]; then fail "exit $code (want 2) for: $*"$'\n'"$out"; return; fi
+  if [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ] || [[ "$out" != "xbarcut: error: "* ]]; then
+    fail "not one error line for: $*"$'\n'"$out"
+  fi
+}
+
+if [ ! -d /usr/share/datasets/fashion-mnist ] && [ -z "${XBARCUT_DATA:-}" ]; then
+  echo "SKIP: no Fashion-MNIST"; exit 0
+fi
+
+# A small MLP: fc1 is 784 x 64 (14 x 1 crossbars of 56 x 64), fc2 64 x 10 fits one crossbar.
+"$bin" train --model mlp:784-64-10 --dataset fashion-mnist --iters 400 --display 0 --test-interval 0 \
+  --out "$work/base" >/dev/null 2>&1 || fail "train"
+"$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.02 --iters 300 --finetune-iters 150 --record-every 50 \
+  --display 0 --test-interval 0 --out "$work/del" >"$work/del.txt" 2>&1 || fail "delete: $(tail -3 "$work/del.txt")"
+$py - "$work/del/summary.json" <<'PYEOF' || fail "summary JSON"
+import json, sys
+j = json.load(open(sys.argv[1]))
+for key in ("accuracy", "baseline_accuracy", "crossbar_area_ratio", "routing_area_ratio", "matrices",
+            "crossbar_area_ratio_nonempty", "crossbar_area_ratio_compacted", "magnitude_pruned", "history"):
+    assert key in j, key
+m = {x["name"]: x for x in j["matrices"]}
+assert set(m) == {"fc1", "fc2"}, m.keys()
+for x in m.values():
+    for key in ("name", "live_wires_ratio", "routing_area_ratio"):
+        assert key in x, key
+assert m["fc1"]["regularised"] and not m["fc2"]["regularised"]
+assert m["fc1"]["live_wires_ratio"] < 1.0, m["fc1"]
+assert abs(j["routing_area_ratio"] - m["fc1"]["live_wires_ratio"] ** 2) < 1e-12
+assert j["baseline_accuracy"] > 0.7, j["baseline_accuracy"]
+assert j["accuracy"] > j["baseline_accuracy"] - 0.05, (j["accuracy"], j["baseline_accuracy"])
+assert j["crossbar_area_ratio_compacted"] <= j["crossbar_area_ratio_nonempty"] <= j["crossbar_area_ratio"]
+mp = j["magnitude_pruned"]
+mm = {x["name"]: x for x in mp["matrices"]}
+assert abs(mm["fc1"]["sparsity"] - m["fc1"]["sparsity"]) < 1e-9, (mm["fc1"]["sparsity"], m["fc1"]["sparsity"])
+h = j["history"]
+assert h["iters"][0] == 0 and h["iters"][-1] == 450 and h["deletion_iter"] == 300, h["iters"]
+assert h["live_wires_ratio"][0] == [1.0]
+assert "delete" in j["command"]
+PYEOF
+"$bin" eval --checkpoint "$work/del/model.pt" --json "$work/eval.json" >/dev/null 2>&1 || fail "eval of the result"
+$py - "$work/eval.json" "$work/del/summary.json" <<'PYEOF' || fail "eval disagrees with the summary"
+import json, sys
+assert json.load(open(sys.argv[1]))["accuracy"] == json.load(open(sys.argv[2]))["accuracy"]
+PYEOF
+grep -q "routing area" "$work/del.txt" || fail "no routing area line"
+[ -s "$work/del/live_wires.png" ] || fail "no live_wires.png"
+[ -s "$work/del/matrices/fc1.png" ] || fail "no matrices/fc1.png"
+
+base="$work/base/model.pt"
+expect_error delete --checkpoint "$base" --lambda -1 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc9=0.1 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc2=0.1 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc1 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --iters 0 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --mask rows --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --xbar 1024x1024 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --dataset cifar10 --out "$work/x"
+expect_error delete --checkpoint "$work/missing.pt" --lambda 0.001 --out "$work/x"
+expect_error delete --checkpoint "$base" --out "$work/x"
+[ -e "$work/x" ] && fail "a rejected run left output behind"
+
+if [ "$failures" -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
+echo "delete e2e: all checks passed"

@@ -1,0 +1,108 @@
+// Crossbar row/column groups: norms and the eq. 6 gradient against a tile-by-tile reference built from the
+// tiling's blocks with autograd, padded edge tiles, all-zero groups, and agreement with hw::scan_usage.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "hw/tile_usage.hpp"
+#include "methods/group_deletion/crossbar_groups.hpp"
+#include "nn/crossbar_view.hpp"
+
+using namespace xbarcut;
+
+namespace {
+
+// Eq. 4's bracket written out tile by tile, row by row, column by column.
+torch::Tensor reference_penalty(const torch::Tensor& m, const hw::Tiling& t) {
+  auto sum = torch::zeros({}, m.options());
+  for (const auto& rb : t.row_blocks)
+    for (const auto& cb : t.col_blocks) {
+      auto tile = m.slice(0, rb.begin, rb.end).slice(1, cb.begin, cb.end);
+      sum = sum + tile.square().sum(1).sqrt().sum() + tile.square().sum(0).sqrt().sum();
+    }
+  return sum;
+}
+
+torch::Tensor reference_gradient(const torch::Tensor& m, const hw::Tiling& t, double lambda) {
+  auto x = m.to(torch::kFloat64).detach().requires_grad_(true);
+  (reference_penalty(x, t) * lambda).backward();
+  return x.grad().to(torch::kFloat32);
+}
+
+}  // namespace
+
+TEST(CrossbarGroups, NormsOfAHandMadeMatrix) {
+  // 4 x 4 on 2 x 2 crossbars: four tiles. Row 0 = [3, 4, 0, 1]: row groups |(3,4)| = 5 and |(0,1)| = 1.
+  auto m = torch::tensor({3.f, 4.f, 0.f, 1.f, 0.f, 0.f, 2.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f, 0.f})
+               .reshape({4, 4});
+  methods::CrossbarGroups g(hw::tile_matrix(4, 4, hw::CrossbarShape{2, 2}));
+  EXPECT_EQ(g.groups(), 4 * 2 + 4 * 2);
+  auto rows = g.row_group_norms(m);
+  ASSERT_EQ(rows.sizes(), (std::vector<int64_t>{4, 2}));
+  EXPECT_FLOAT_EQ(rows[0][0].item<float>(), 5.f);
+  EXPECT_FLOAT_EQ(rows[0][1].item<float>(), 1.f);
+  EXPECT_FLOAT_EQ(rows[1][1].item<float>(), 2.f);
+  auto cols = g.col_group_norms(m);
+  ASSERT_EQ(cols.sizes(), (std::vector<int64_t>{2, 4}));
+  EXPECT_FLOAT_EQ(cols[0][0].item<float>(), 3.f);
+  EXPECT_FLOAT_EQ(cols[0][2].item<float>(), 2.f);
+  EXPECT_FLOAT_EQ(cols[1][0].item<float>(), 0.f);
+  EXPECT_NEAR(g.penalty(m), (5 + 1 + 2) + (3 + 4 + 2 + 1), 1e-5);
+}
+
+TEST(CrossbarGroups, GradientMatchesTheTileByTileReference) {
+  torch::manual_seed(1);
+  auto m = torch::randn({12, 8});
+  const auto t = hw::tile_matrix(12, 8, hw::CrossbarShape{4, 4});
+  methods::CrossbarGroups g(t);
+  EXPECT_TRUE(torch::allclose(g.gradient(m, 0.3, 1e-8), reference_gradient(m, t, 0.3), 1e-5, 1e-6));
+  EXPECT_NEAR(g.penalty(m), reference_penalty(m.to(torch::kFloat64), t).item<double>(), 1e-4);
+}
+
+TEST(CrossbarGroups, PaddedEdgeTilesFormShorterGroups) {
+  torch::manual_seed(2);
+  auto m = torch::randn({7, 5});
+  // Fixed policy: 3 x 2 crossbars, the last row block holds one row and the last column block one column.
+  const auto t = hw::tile_matrix(7, 5, hw::CrossbarShape{3, 2}, hw::TilingPolicy::Fixed);
+  ASSERT_EQ(t.row_blocks.size(), 3u);
+  ASSERT_EQ(t.col_blocks.size(), 3u);
+  methods::CrossbarGroups g(t);
+  EXPECT_EQ(g.groups(), 7 * 3 + 5 * 3);
+  EXPECT_TRUE(torch::allclose(g.gradient(m, 1.0, 1e-8), reference_gradient(m, t, 1.0), 1e-5, 1e-6));
+  // The single-row block: a column group of one weight has norm |w|.
+  EXPECT_FLOAT_EQ(g.col_group_norms(m)[2][4].item<float>(), std::abs(m[6][4].item<float>()));
+}
+
+TEST(CrossbarGroups, AllZeroGroupsGiveZeroGradientNotNaN) {
+  auto m = torch::zeros({8, 8});
+  m[0][0] = 1.0;
+  methods::CrossbarGroups g(hw::tile_matrix(8, 8, hw::CrossbarShape{4, 4}));
+  auto grad = g.gradient(m, 0.5, 1e-8);
+  EXPECT_TRUE(torch::isfinite(grad).all().item<bool>());
+  EXPECT_FLOAT_EQ(grad[0][0].item<float>(), 1.0f);  // 0.5 * (1/1 + 1/1)
+  EXPECT_EQ(grad.ne(0).sum().item<int64_t>(), 1);
+}
+
+TEST(CrossbarGroups, LiveMaskAndLiveWiresAgreeWithTheCrossbarModel) {
+  torch::manual_seed(3);
+  auto m = torch::randn({16, 12});
+  m.slice(0, 2, 3).slice(1, 0, 6).zero_();   // one dead row group (row 2 in column block 0)
+  m.slice(0, 8, 16).slice(1, 7, 8).zero_();  // one dead column group (column 7 in row block 1)
+  m[5][9] = 0;                               // a lone zero inside live groups
+  const auto t = hw::tile_matrix(16, 12, hw::CrossbarShape{8, 6});
+  methods::CrossbarGroups g(t);
+  auto mask = g.live_mask(m);
+  EXPECT_EQ(mask.slice(0, 2, 3).slice(1, 0, 6).sum().item<float>(), 0.f);
+  EXPECT_EQ(mask.slice(0, 8, 16).slice(1, 7, 8).sum().item<float>(), 0.f);
+  EXPECT_EQ(mask[5][9].item<float>(), 1.f);
+  EXPECT_EQ(mask.numel() - mask.sum().item<int64_t>(), 6 + 8 - 0);
+  const auto usage = hw::scan_usage(nn::to_weight_matrix("m", m), t);
+  EXPECT_EQ(usage.live_rows, g.row_group_norms(m).gt(0).sum().item<int64_t>());
+  EXPECT_EQ(usage.live_cols, g.col_group_norms(m).gt(0).sum().item<int64_t>());
+  EXPECT_EQ(usage.wires, g.groups());
+  EXPECT_EQ(usage.live_wires, g.groups() - 2);
+}
+
+TEST(CrossbarGroups, RejectsAMatrixOfAnotherShape) {
+  methods::CrossbarGroups g(hw::tile_matrix(8, 8, hw::CrossbarShape{4, 4}));
+  EXPECT_ANY_THROW(g.row_group_norms(torch::zeros({8, 7})));
+}

@@ -1,0 +1,97 @@
+// The whole deletion on a tiny problem: wires drop, accuracy holds, masked weights are zero, the history and
+// the JSON carry what the CLI and the pipeline report, and magnitude pruning is matched in sparsity.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "common/error.hpp"
+#include "deletion_test_util.hpp"
+#include "methods/group_deletion/group_deletion.hpp"
+#include "methods/group_deletion/magnitude_baseline.hpp"
+
+using namespace xbarcut;
+
+namespace {
+
+methods::GroupDeletionOptions tiny_options() {
+  methods::GroupDeletionOptions o;
+  o.lasso.lambda = 0.02;
+  o.lasso.hw = test::small_crossbars();
+  o.iters = 200;
+  o.finetune_iters = 60;
+  o.record_every = 50;
+  o.solver = test::quick_solver(1);
+  return o;
+}
+
+}  // namespace
+
+TEST(GroupDeletion, DeletesWiresKeepsAccuracyAndReportsIt) {
+  auto train_set = test::signal_blobs(800, 1), test_set = test::signal_blobs(400, 2);
+  auto net = test::tiny_net();
+  auto pre = test::tiny_net();
+  train::Trainer(pre, test::quick_solver(100), train_set, test_set, {}, "").run();
+  net = methods::clone_net(pre);
+  const auto r = methods::run_group_deletion(tiny_options(), net, train_set, test_set, {});
+
+  EXPECT_GT(r.baseline_accuracy, 0.9);
+  EXPECT_GT(r.accuracy, r.baseline_accuracy - 0.03);
+  ASSERT_EQ(r.regularised, (std::vector<std::string>{"fc1"}));
+  const auto& fc1 = r.cost.matrices[0];
+  EXPECT_EQ(fc1.name, "fc1");
+  EXPECT_LT(fc1.live_wires_ratio, 0.8);
+  EXPECT_DOUBLE_EQ(r.cost.routing_area_ratio, fc1.live_wires_ratio * fc1.live_wires_ratio);
+  EXPECT_LE(r.cost.compacted_area_ratio, r.cost.nonempty_area_ratio);
+  EXPECT_LE(r.cost.nonempty_area_ratio, r.cost.crossbar_area_ratio);
+  EXPECT_GT(r.deleted_weights, 0);
+  EXPECT_TRUE(net->spec().layer("fc1").masked);
+  auto w = net->layer("fc1")->weights()[0];
+  EXPECT_EQ(w.masked_select(net->layer("fc1")->weight_masks()[0].eq(0)).abs().max().item<float>(), 0.f);
+
+  // History: iteration 0, every 50 through both phases, the end of each phase.
+  EXPECT_EQ(r.history.iters.front(), 0);
+  EXPECT_EQ(r.history.iters.back(), 260);
+  EXPECT_EQ(r.history.deletion_iter, 200);
+  EXPECT_DOUBLE_EQ(r.history.live.front()[0], 1.0);
+  EXPECT_DOUBLE_EQ(r.history.live.back()[0], fc1.live_wires_ratio);
+
+  // Magnitude pruning: same sparsity, more live wires (unstructured zeros scatter over the groups).
+  ASSERT_TRUE(r.magnitude.has_value());
+  const auto& mag = r.magnitude->cost.matrices[0];
+  EXPECT_EQ(mag.nonzero_cells, fc1.nonzero_cells);
+  EXPECT_GT(mag.live_wires_ratio, fc1.live_wires_ratio);
+
+  const auto j = methods::to_json(r);
+  for (const char* key : {"accuracy", "baseline_accuracy", "crossbar_area_ratio", "routing_area_ratio", "matrices",
+                          "crossbar_area_ratio_nonempty", "crossbar_area_ratio_compacted", "magnitude_pruned",
+                          "history"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["matrices"][0]["name"], "fc1");
+  EXPECT_TRUE(j["matrices"][0].contains("live_wires_ratio"));
+  EXPECT_TRUE(j["matrices"][0].contains("routing_area_ratio"));
+}
+
+TEST(GroupDeletion, RefusesANetworkWithoutBigMatrices) {
+  auto set = test::signal_blobs(50, 1);
+  auto o = tiny_options();
+  o.lasso.hw.xbar = {64, 64};  // everything of the tiny MLP fits one crossbar
+  EXPECT_THROW(methods::run_group_deletion(o, test::tiny_net(), set, set, {}), Error);
+  o = tiny_options();
+  o.iters = 0;
+  EXPECT_THROW(methods::run_group_deletion(o, test::tiny_net(), set, set, {}), Error);
+}
+
+TEST(MagnitudeBaseline, PrunesExactlyTheSmallestWeights) {
+  auto net = test::tiny_net();
+  auto copy = methods::clone_net(net);
+  auto before = net->layer("fc1")->weights()[0].clone();
+  methods::magnitude_prune(copy, {{"fc1", 100}});
+  auto after = copy->layer("fc1")->weights()[0];
+  EXPECT_EQ(after.eq(0).sum().item<int64_t>(), 100);
+  const float largest_pruned = before.masked_select(after.eq(0)).abs().max().item<float>();
+  const float smallest_kept = after.masked_select(after.ne(0)).abs().min().item<float>();
+  EXPECT_LE(largest_pruned, smallest_kept);
+  EXPECT_TRUE(torch::equal(net->layer("fc1")->weights()[0], before));  // the clone owns its weights
+  EXPECT_EQ(methods::zero_counts(copy, {"fc1", "fc2"}).at("fc1"), 100);
+  EXPECT_THROW(methods::magnitude_prune(copy, {{"fc7", 1}}), Error);
+  EXPECT_THROW(methods::magnitude_prune(copy, {{"fc2", 1000}}), Error);
+}
