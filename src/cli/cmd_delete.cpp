@@ -79,6 +79,11 @@ void run_delete(DeleteArgs a) {
       data::num_classes(dataset) != spec.classes)
     throw Error("checkpoint " + a.checkpoint + " was made for another input shape than " + dataset + "'s");
   o.solver = solver_for(a, model);
+  if (o.lasso.zero_threshold > 0 && o.lasso.zero_threshold < o.solver.base_lr * o.lasso.lambda)
+    fmt::print(stderr,
+               "warning: --lasso-threshold {} is below lr * lambda = {}: the weights of a dead group oscillate "
+               "around 0 with about that amplitude and may never be zeroed; raise --lasso-threshold\n",
+               o.lasso.zero_threshold, o.solver.base_lr * o.lasso.lambda);
   methods::validate(o, ckpt.net);  // bad --lambda-for names, nothing to delete: before the data is loaded
 
   setup_threads(a.threads);

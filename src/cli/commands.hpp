@@ -10,5 +10,6 @@ void register_eval(CLI::App& app);
 void register_map(CLI::App& app);
 void register_export(CLI::App& app);
 void register_delete(CLI::App& app);
+void register_scissor(CLI::App& app);
 
 }  // namespace xbarcut::cli

@@ -5,21 +5,7 @@
 # Usage: delete.sh XBARCUT_BINARY SOURCE_DIR
 set -uo pipefail
 bin=$1
-py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-expect_error() {
-  local out code
-  out=$("$bin" "$@" 2>&1)
-  code=$?
-  if [ "$code" -ne 2 ]; then fail "exit $code (want 2) for: $*"$'\n'"$out"; return; fi
-  if [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ] || [[ "$out" != "xbarcut: error: "* ]]; then
-    fail "not one error line for: $*"$'\n'"$out"
-  fi
-}
+source "$(dirname "$0")/lib/common.sh"
 
 if [ ! -d /usr/share/datasets/fashion-mnist ] && [ -z "${XBARCUT_DATA:-}" ]; then
   echo "SKIP: no Fashion-MNIST"; exit 0
@@ -77,5 +63,4 @@ expect_error delete --checkpoint "$work/missing.pt" --lambda 0.001 --out "$work/
 expect_error delete --checkpoint "$base" --out "$work/x"
 [ -e "$work/x" ] && fail "a rejected run left output behind"
 
-if [ "$failures" -ne 0 ]; then echo "$failures failure(s)"; exit 1; fi
-echo "delete e2e: all checks passed"
+finish delete

@@ -5,22 +5,7 @@
 # Usage: map_export.sh XBARCUT_BINARY SOURCE_DIR
 set -uo pipefail
 bin=$1
-py=/usr/bin/python3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# Bad input: exit 2 and exactly one line that starts with "xbarcut: error".
-expect_error() {
-  local out code
-  out=$("$bin" "$@" 2>&1)
-  code=$?
-  if [ "$code" -ne 2 ]; then fail "exit $code (want 2) for: $*"$'\n'"$out"; return; fi
-  if [ "$(printf '%s\n' "$out" | wc -l)" -ne 1 ] || [[ "$out" != "xbarcut: error: "* ]]; then
-    fail "not one error line for: $*"$'\n'"$out"
-  fi
-}
+source "$(dirname "$0")/lib/common.sh"
 
 # 1. Shapes alone reproduce Group Scissor's LeNet crossbar area (13.62 %).
 "$bin" map --model lenet --ranks conv1=5,conv2=12,fc1=36 --json "$work/lenet.json" >"$work/lenet.txt" || fail "map --ranks"
@@ -113,8 +98,4 @@ else
   echo "skip: python3-torch is not installed (bash scripts/install_deps.sh installs it)"
 fi
 
-if [ "$failures" -ne 0 ]; then
-  echo "$failures check(s) failed"
-  exit 1
-fi
-echo "map/export: all checks passed"
+finish map_export
