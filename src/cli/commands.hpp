@@ -11,5 +11,7 @@ void register_map(CLI::App& app);
 void register_export(CLI::App& app);
 void register_delete(CLI::App& app);
 void register_scissor(CLI::App& app);
+void register_clip(CLI::App& app);
+void register_lowrank(CLI::App& app);
 
 }  // namespace xbarcut::cli

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   xbarcut::cli::register_export(app);
   xbarcut::cli::register_delete(app);
   xbarcut::cli::register_scissor(app);
+  xbarcut::cli::register_clip(app);
+  xbarcut::cli::register_lowrank(app);
   xbarcut::cli::set_command_line(argc, argv);
   try {
     app.parse(argc, argv);

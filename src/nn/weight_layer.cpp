@@ -104,7 +104,7 @@ void WeightLayerImpl::set_matrices(const std::vector<torch::Tensor>& mats) {
     }
     auto w = mats[0].t().contiguous();
     w = conv ? w.reshape({spec_.out, in_channels_, k, k}) : w;
-    w_.set_data(w.to(w_.dtype()));
+    replace_parameter("weight", w_, w.to(w_.dtype()));
   } else if (mats.size() == 2) {
     const int64_t rank = mats[0].size(1);
     if (mats[0].size(0) != n || mats[1].size(0) != rank || mats[1].size(1) != spec_.out)
@@ -113,18 +113,29 @@ void WeightLayerImpl::set_matrices(const std::vector<torch::Tensor>& mats) {
     u = conv ? u.reshape({rank, in_channels_, k, k}) : u;
     auto v = mats[1].t().contiguous();
     v = conv ? v.reshape({spec_.out, rank, 1, 1}) : v;
-    w_.set_data(u.to(w_.dtype()));
+    replace_parameter("weight", w_, u.to(w_.dtype()));
     if (!factorised()) {
       spec_.rank = rank;
       v_ = register_parameter("weight_v", v.to(w_.dtype()));
     } else {
       spec_.rank = rank;
-      v_.set_data(v.to(w_.dtype()));
+      replace_parameter("weight_v", v_, v.to(w_.dtype()));
     }
   } else {
     throw Error("layer " + spec_.name + ": expected one or two matrices");
   }
   clear_masks();
+}
+
+void WeightLayerImpl::replace_parameter(const std::string& name, torch::Tensor& param, const torch::Tensor& value) {
+  if (param.sizes() == value.sizes()) {
+    param.set_data(value);
+    return;
+  }
+  // A new shape (a clipped rank) gets a new tensor: set_data would keep the old autograd accumulator, whose
+  // shape check rejects the next gradient while a graph built before the change is still alive.
+  param = value.detach().clone().set_requires_grad(true);
+  parameters_[name] = param;
 }
 
 void WeightLayerImpl::clear_masks() {

@@ -43,6 +43,8 @@ class WeightLayerImpl : public torch::nn::Module {
 
  private:
   void build();
+  // Sets a registered parameter's value; a changed shape replaces the tensor (callers re-bind their solver).
+  void replace_parameter(const std::string& name, torch::Tensor& param, const torch::Tensor& value);
   torch::Tensor to_matrix(const torch::Tensor& w) const;
   torch::Tensor from_matrix(const torch::Tensor& m, const torch::Tensor& like) const;
 
