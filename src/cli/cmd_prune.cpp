@@ -23,32 +23,34 @@ struct PruneArgs {
   RetrainFlags run;
   double sparsity = -1;
   std::vector<double> schedule;
-  double threshold_max = -1;
+  double prune_max = -1;
   double threshold_ramp = 0.2;
   int64_t steps = 3;
   int64_t xbar = 64;
   std::vector<std::string> layers;
 };
 
-// A pruning step: at `iter`, keep |w| >= threshold (in each layer's weight std) or reach `sparsity`.
+// A pruning step at `iter`: reach `sparsity`, or keep |w| >= threshold_std x the layer's weight std, or
+// (adaptive) keep |w| >= level x the layer's top threshold.
 struct Step {
   int64_t iter = 0;
-  double sparsity = -1, threshold_std = -1;
+  double sparsity = -1, threshold_std = -1, level = -1;
 };
 
 void run_prune(const PruneArgs& a) {
-  const int modes = (a.sparsity >= 0) + !a.schedule.empty() + (a.threshold_max >= 0);
-  if (modes > 1) throw Error("give one of --sparsity, --threshold-schedule or --threshold-max");
+  const int modes = (a.sparsity >= 0) + !a.schedule.empty() + (a.prune_max >= 0);
+  if (modes > 1) throw Error("give one of --sparsity, --threshold-schedule or --prune-max");
+  if (a.prune_max >= 1 || (a.prune_max < 0 && a.prune_max != -1)) throw Error("--prune-max must be in [0, 1), e.g. 0.9");
   if (a.sparsity >= 1 || (a.sparsity < 0 && a.sparsity != -1)) throw Error("--sparsity must be in [0, 1), e.g. 0.9");
   for (double t : a.schedule)
     if (!(t >= 0)) throw Error("--threshold-schedule values are weight standard deviations, 0 or more");
   if (!(a.threshold_ramp > 0 && a.threshold_ramp <= 1)) throw Error("--threshold-ramp must be in (0, 1]");
   if (a.steps < 1) throw Error("--prune-steps must be at least 1");
   if (a.xbar < 2) throw Error("--xbar must be at least 2");
-  const bool adaptive = modes == 0 || a.threshold_max >= 0;
-  const double tmax = a.threshold_max >= 0 ? a.threshold_max : 2.0;
+  const bool adaptive = modes == 0 || a.prune_max >= 0;
+  const double prune_max = a.prune_max >= 0 ? a.prune_max : 0.9;
   if (adaptive && a.run.epochs <= 0)
-    throw Error("the adaptive threshold (--threshold-max, the default) rises per epoch: give --epochs");
+    throw Error("the adaptive threshold (--prune-max, the default) rises per epoch: give --epochs");
   a.run.validate();
 
   RetrainSetup s = prepare_retraining(a.run);
@@ -59,8 +61,11 @@ void run_prune(const PruneArgs& a) {
   for (const auto& n : names) net->layer(n);  // throws for an unknown layer
   const double baseline = s.from_checkpoint ? train::evaluate(net, s.data.test) : -1.0;
   methods::ensure_masks(net);
-  std::map<std::string, double> sigma;
-  for (const auto& n : names) sigma[n] = methods::weight_std(net->layer(n));
+  std::map<std::string, double> sigma, top;
+  for (const auto& n : names) {
+    sigma[n] = methods::weight_std(net->layer(n));
+    top[n] = methods::sparsity_threshold(net->layer(n), prune_max);
+  }
 
   const int64_t n_iter = s.solver.max_iter;
   std::vector<Step> steps;
@@ -79,7 +84,9 @@ void run_prune(const PruneArgs& a) {
   auto apply = [&](const Step& st) {
     for (const auto& n : names) {
       auto layer = net->layer(n);
-      const double t = st.sparsity >= 0 ? methods::sparsity_threshold(layer, st.sparsity) : st.threshold_std * sigma[n];
+      const double t = st.sparsity >= 0 ? methods::sparsity_threshold(layer, st.sparsity)
+                       : st.level >= 0  ? st.level * top[n]
+                                        : st.threshold_std * sigma[n];
       methods::set_mask(layer, methods::magnitude_mask(layer, t));
     }
     fmt::print(stderr, "prune at iteration {}: sparsity {:.4f}\n", st.iter, methods::sparsity(net, names));
@@ -93,10 +100,10 @@ void run_prune(const PruneArgs& a) {
       if (done % s.iters_per_epoch != 0 || done >= n_iter) return;
       const double err = methods::training_error(net, s.data.train, 10000);
       if (err < prev_error)
-        level = std::min(tmax, level + methods::threshold_step(tmax, a.threshold_ramp, static_cast<int64_t>(a.run.epochs)));
+        level = std::min(1.0, level + methods::threshold_step(a.threshold_ramp, static_cast<int64_t>(a.run.epochs)));
       prev_error = err;
-      apply(Step{done, -1, level});
-      history.push_back({{"iter", done}, {"training_error", err}, {"threshold_std", level},
+      apply(Step{done, -1, -1, level});
+      history.push_back({{"iter", done}, {"training_error", err}, {"threshold_level", level},
                          {"sparsity", methods::sparsity(net, names)}});
       return;
     }
@@ -148,6 +155,7 @@ void run_prune(const PruneArgs& a) {
                          {"prune_history", history},
                          {"crossbars", sweep},
                          {"iters", result.iters},
+                         {"train_images", s.data.train.size()},
                          {"seconds", result.seconds},
                          {"solver", train::to_json(s.solver)},
                          {"machine", machine_info()}};
@@ -166,10 +174,10 @@ void register_prune(CLI::App& app) {
   cmd->add_option("--threshold-schedule", a->schedule,
                   "thresholds in weight standard deviations, one per step, e.g. 0.5,1,1.5")
       ->delimiter(',');
-  cmd->add_option("--threshold-max", a->threshold_max,
-                  "default mode: after each epoch whose training error fell, the threshold rises towards this "
-                  "(weight standard deviations; default 2, as xbarcut trannsform)");
-  cmd->add_option("--threshold-ramp", a->threshold_ramp, "share of epochs over which it reaches --threshold-max")
+  cmd->add_option("--prune-max", a->prune_max,
+                  "default mode: after each epoch whose training error fell, the threshold rises towards the |w| "
+                  "below which this share of each layer's initial weights lies (default 0.9, as xbarcut trannsform)");
+  cmd->add_option("--threshold-ramp", a->threshold_ramp, "share of epochs over which it reaches its top")
       ->capture_default_str();
   cmd->add_option("--prune-steps", a->steps, "pruning steps for --sparsity, evenly spaced; the last segment only retrains")
       ->capture_default_str();

@@ -81,12 +81,7 @@ void run_trannsform(TrannsformArgs a) {
   for (int64_t x : methods::sweep_sizes(a.o.xbar)) {
     std::map<std::string, std::vector<hw::Cluster>> clusters = run_clusters;
     if (x != a.o.xbar) {
-      hw::ClusteringOptions co;
-      co.crossbar = x;
-      co.size_factor = a.o.size_factor;
-      co.one_crossbar = a.o.one_crossbar;
-      co.quality = a.o.quality_min;
-      co.seed = a.o.seed;
+      const auto co = methods::clustering_options(a.o, x, a.o.quality_min);
       for (auto& [name, cs] : clusters) cs = hw::size_constrained_clusters(methods::connectivity(net->layer(name)), co);
     }
     const auto cmp = methods::compare_on_crossbars(net, pruned ? &pruned->net : nullptr, clusters, x, hw);
@@ -128,6 +123,7 @@ void run_trannsform(TrannsformArgs a) {
                          {"pictures", pictures},
                          {"options", methods::to_json(a.o)},
                          {"iters", result.iters},
+                         {"train_images", s.data.train.size()},
                          {"seconds", result.seconds},
                          {"solver", train::to_json(s.solver)},
                          {"machine", machine_info()}};
@@ -153,11 +149,11 @@ void register_trannsform(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--quality-max", o.quality_max, "cluster density threshold when clustering starts")->capture_default_str();
   cmd->add_option("--quality-min", o.quality_min, "... lowered linearly to this at --cluster-prune-start")->capture_default_str();
-  cmd->add_option("--threshold-max", o.threshold_max,
-                  "highest magnitude threshold, in each layer's weight standard deviations")
+  cmd->add_option("--prune-max", o.prune_max,
+                  "the highest magnitude threshold deletes this share of each layer's initial weights")
       ->capture_default_str();
   cmd->add_option("--threshold-ramp", o.threshold_ramp,
-                  "share of epochs over which the threshold rises to --threshold-max (while the training error falls)")
+                  "share of epochs over which the threshold rises to its top (while the training error falls)")
       ->capture_default_str();
   cmd->add_option("--classifier-threshold-factor", o.classifier_threshold_factor, "classifier threshold multiplier")
       ->capture_default_str();
@@ -167,6 +163,8 @@ void register_trannsform(CLI::App& app) {
   cmd->add_option("--size-factor", o.size_factor, "split clusters until inputs + outputs <= this x X")->capture_default_str();
   cmd->add_flag("--sum-rule", a->sum_rule, "only the paper's inputs + outputs rule (a cluster may exceed X on one side)");
   cmd->add_option("--min-synapses", o.min_synapses, "smallest cluster worth a crossbar (0 = X)")->capture_default_str();
+  cmd->add_option("--min-utilisation", o.min_utilisation, "a cluster must fill this share of its crossbar")
+      ->capture_default_str();
   cmd->add_option("--error-samples", o.error_samples, "training images the training error is measured on")
       ->capture_default_str();
   cmd->add_option("--layers", o.layers, "layers to transform (default: every hidden fully connected layer; add the classifier by name)")->delimiter(',');

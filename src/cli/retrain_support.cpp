@@ -24,6 +24,9 @@ void RetrainFlags::add_to(CLI::App* cmd, bool allow_model) {
   cmd->add_option("--momentum", momentum, "SGD momentum (default 0.9)");
   cmd->add_option("--weight-decay", weight_decay, "L2 weight decay (default 5e-4)");
   cmd->add_option("--batch", batch, "batch size (default 64)");
+  cmd->add_option("--train-images", train_images,
+                  "retrain on the first N training images only (short runs; an epoch is then N images; 0 = all)")
+      ->capture_default_str();
   cmd->add_option("--seed", seed, "seed for batch order and clustering")->capture_default_str();
   cmd->add_option("--threads", threads, "CPU threads (default: all)");
 }
@@ -33,6 +36,7 @@ void RetrainFlags::validate() const {
   if ((epochs > 0) == (iters > 0)) throw Error("give exactly one of --epochs or --iters, and a positive one");
   if (epochs < 0 || iters < 0) throw Error("--epochs and --iters must be positive");
   if (batch < 0) throw Error("--batch must be at least 1");
+  if (train_images < 0) throw Error("--train-images must be 0 (all) or a positive number of images");
   data::input_shape(dataset);  // rejects an unknown dataset name
   if (!checkpoint.empty() && !std::filesystem::exists(checkpoint))
     throw Error("checkpoint " + checkpoint + " does not exist; train one with xbarcut train");
@@ -76,6 +80,8 @@ RetrainSetup prepare_retraining(const RetrainFlags& f) {
   } else if (s.net->spec().input != s.data.input_shape) {
     throw Error("checkpoint " + f.checkpoint + " was trained on other input shapes than " + f.dataset);
   }
+  if (f.train_images > 0 && f.train_images < s.data.train.size())
+    s.data.train = {s.data.train.images.slice(0, 0, f.train_images), s.data.train.labels.slice(0, 0, f.train_images)};
   s.iters_per_epoch = std::max<int64_t>(1, (s.data.train.size() + s.solver.batch - 1) / s.solver.batch);
   if (f.epochs > 0)
     s.solver.max_iter = static_cast<int64_t>(std::ceil(f.epochs * static_cast<double>(s.iters_per_epoch)));

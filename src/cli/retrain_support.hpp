@@ -19,6 +19,7 @@ struct RetrainFlags {
   int64_t iters = 0;
   double lr = -1, momentum = -1, weight_decay = -1;
   int64_t batch = 0;
+  int64_t train_images = 0;  // 0 = the whole training set
   std::string lr_policy;
   uint64_t seed = 1;
   int threads = 0;

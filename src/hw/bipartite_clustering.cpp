@@ -85,6 +85,45 @@ std::vector<int64_t> components(const Eigen::MatrixXd& a, int64_t& count) {
   return label;
 }
 
+// Ours: the densest part of a group that is too big, found by peeling: the input or output with the
+// smallest share of synapses inside the group goes first (on a side that is still too big) until the
+// group fits. A few loosely attached nodes then no longer cut a dense block into k fragments. The
+// peeled nodes stay unclaimed for the next round.
+Cluster peel(const ConnectivityMask& remaining, std::vector<int64_t> in, std::vector<int64_t> out,
+             const ClusteringOptions& o) {
+  std::vector<int64_t> din(in.size(), 0), dout(out.size(), 0);
+  for (size_t i = 0; i < in.size(); ++i)
+    for (size_t j = 0; j < out.size(); ++j)
+      if (remaining.at(in[i], out[j])) ++din[i], ++dout[j];
+  const double limit = o.size_factor * static_cast<double>(o.crossbar);
+  auto weakest = [](const std::vector<int64_t>& deg) {
+    size_t at = 0;
+    for (size_t k = 1; k < deg.size(); ++k)
+      if (deg[k] < deg[at]) at = k;
+    return at;
+  };
+  while (!in.empty() && !out.empty()) {
+    const bool over_in = o.one_crossbar && static_cast<int64_t>(in.size()) > o.crossbar;
+    const bool over_out = o.one_crossbar && static_cast<int64_t>(out.size()) > o.crossbar;
+    const bool over_sum = static_cast<double>(in.size() + out.size()) > limit;
+    if (!over_in && !over_out && !over_sum) break;
+    const size_t wi = weakest(din), wo = weakest(dout);
+    const double si = static_cast<double>(din[wi]) / static_cast<double>(out.size());
+    const double so = static_cast<double>(dout[wo]) / static_cast<double>(in.size());
+    const bool drop_input = over_in != over_out ? over_in : si <= so;
+    if (drop_input) {
+      for (size_t j = 0; j < out.size(); ++j) dout[j] -= remaining.at(in[wi], out[j]);
+      in.erase(in.begin() + static_cast<std::ptrdiff_t>(wi));
+      din.erase(din.begin() + static_cast<std::ptrdiff_t>(wi));
+    } else {
+      for (size_t i = 0; i < in.size(); ++i) din[i] -= remaining.at(in[i], out[wo]);
+      out.erase(out.begin() + static_cast<std::ptrdiff_t>(wo));
+      dout.erase(dout.begin() + static_cast<std::ptrdiff_t>(wo));
+    }
+  }
+  return Cluster{in, out, 0, 0};
+}
+
 // Clusters the region inputs x outputs of `remaining` (the synapses no cluster has claimed yet).
 // Each round embeds what is left and splits it into k groups: a group that fits is taken if dense
 // enough, a group too big is clustered recursively (ours: the authors only recurse into groups that
@@ -129,10 +168,12 @@ void extract(ConnectivityMask& remaining, const std::vector<int64_t>& inputs, co
     const size_t before = found.size();
     for (size_t g = 0; g < gi.size(); ++g) {
       if (gi[g].empty() || gj[g].empty()) continue;
-      if (fits(Cluster{gi[g], gj[g], 0, 0}, o))
+      if (fits(Cluster{gi[g], gj[g], 0, 0}, o)) {
         take(remaining, gi[g], gj[g], o, found);
-      else
-        extract(remaining, gi[g], gj[g], o, found);
+        continue;
+      }
+      const Cluster core = peel(remaining, gi[g], gj[g], o);
+      if (!take(remaining, core.inputs, core.outputs, o, found)) extract(remaining, gi[g], gj[g], o, found);
     }
     if (found.size() == before) return;
   }

@@ -8,20 +8,27 @@ trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
 # Bad input: one line, exit 2, before any data is loaded.
-set +e
-out=$("$bin" trannsform --model mlp:784-64-10 --dataset fashion-mnist --epochs 1 --out "$dir/x" 2>&1); code=$?
-set -e
-[ "$code" -eq 2 ] || fail "--epochs 1 should exit 2, got $code: $out"
-set +e
-out=$("$bin" prune --checkpoint "$dir/none.pt" --dataset fashion-mnist --epochs 1 --out "$dir/x" 2>&1); code=$?
-set -e
-[ "$code" -eq 2 ] || fail "a missing checkpoint should exit 2, got $code: $out"
+expect_exit2() {
+  set +e
+  out=$("$bin" "$@" 2>&1); code=$?
+  set -e
+  [ "$code" -eq 2 ] || fail "$* should exit 2, got $code: $out"
+  [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || fail "$* should print one line, got: $out"
+}
+expect_exit2 trannsform --model mlp:784-64-10 --dataset fashion-mnist --epochs 1 --out "$dir/x"
+expect_exit2 trannsform --model mlp:784-64-10 --dataset fashion-mnist --epochs 3 --xbar 1 --out "$dir/x"
+expect_exit2 trannsform --model mlp:784-64-10 --dataset fashion-mnist --epochs 3 --quality-min 0.9 --out "$dir/x"
+expect_exit2 trannsform --model mlp:784-64-10 --checkpoint "$dir/none.pt" --dataset fashion-mnist --epochs 3 --out "$dir/x"
+expect_exit2 trannsform --model mlp:784-64-10 --dataset fashion-mnist --epochs 3 --pruned "$dir/none.pt" --out "$dir/x"
+expect_exit2 prune --checkpoint "$dir/none.pt" --dataset fashion-mnist --epochs 1 --out "$dir/x"
+expect_exit2 prune --checkpoint "$dir/none.pt" --dataset fashion-mnist --sparsity 1.5 --iters 10 --out "$dir/x"
+[ ! -e "$dir/x" ] || fail "a rejected run wrote its output folder"
 
 "$bin" train --model mlp:784-64-10 --dataset fashion-mnist --iters 400 --out "$dir/base" > /dev/null 2>&1 \
   || fail "train"
 "$bin" prune --checkpoint "$dir/base/model.pt" --dataset fashion-mnist --sparsity 0.8 --iters 300 \
   --out "$dir/pruned" > /dev/null 2>&1 || fail "prune"
-"$bin" trannsform --checkpoint "$dir/base/model.pt" --dataset fashion-mnist --xbar 16 --epochs 3 \
+"$bin" trannsform --checkpoint "$dir/base/model.pt" --dataset fashion-mnist --xbar 16 --epochs 3 --train-images 4000 \
   --pruned "$dir/pruned/model.pt" --out "$dir/tf" > "$dir/tf.log" 2>&1 || { cat "$dir/tf.log"; fail "trannsform"; }
 [ -f "$dir/tf/model.pt" ] || fail "no model.pt"
 [ -f "$dir/tf/pictures/fc1_clusters.png" ] || fail "no cluster picture"
@@ -45,6 +52,6 @@ assert 0 < s["area_ratio_vs_original"] < 1
 fc1 = m["trannsformer"]["layers"][0]
 assert fc1["residual_synapses"] == 0 and fc1["clustered_synapses"] == fc1["synapses"] > 0
 assert 0 < s["utilisation"] <= 1
-assert len(s["history"]) == 2
+assert len(s["history"]) == 2 and s["train_images"] == 4000
 PY
 echo "e2e trannsform: ok"

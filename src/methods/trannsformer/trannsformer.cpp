@@ -15,8 +15,20 @@ int64_t phase_epoch(double share, int64_t epochs) {
   return std::max<int64_t>(1, static_cast<int64_t>(std::llround(share * static_cast<double>(epochs))));
 }
 
-double threshold_step(double threshold_max, double ramp, int64_t epochs) {
-  return threshold_max / static_cast<double>(phase_epoch(ramp, epochs));
+double threshold_step(double ramp, int64_t epochs) {
+  return 1.0 / static_cast<double>(phase_epoch(ramp, epochs));
+}
+
+hw::ClusteringOptions clustering_options(const TrannsformerOptions& o, int64_t xbar, double quality) {
+  hw::ClusteringOptions co;
+  co.crossbar = xbar;
+  co.size_factor = o.size_factor;
+  co.one_crossbar = o.one_crossbar;
+  co.min_synapses =
+      std::max<int64_t>(o.min_synapses, static_cast<int64_t>(std::ceil(o.min_utilisation * static_cast<double>(xbar * xbar))));
+  co.quality = quality;
+  co.seed = o.seed;
+  return co;
 }
 
 hw::ConnectivityMask cluster_blocks(const std::vector<hw::Cluster>& clusters, int64_t rows, int64_t cols) {
@@ -43,7 +55,7 @@ Trannsformer::Trannsformer(nn::Net net, TrannsformerOptions options, int64_t epo
       throw Error("TraNNsformer transforms fully connected layers; " + spec.name + " is a " + spec.kind + " layer");
     if (layer->factorised()) throw Error("layer " + spec.name + " is factorised; TraNNsformer needs dense layers");
     names_.push_back(spec.name);
-    state_.push_back(LayerState{spec.name, weight_std(layer), net_->is_classifier(spec.name), {}});
+    state_.push_back(LayerState{spec.name, sparsity_threshold(layer, o_.prune_max), net_->is_classifier(spec.name), {}});
   }
   for (const auto& name : o_.layers)
     if (std::find(names_.begin(), names_.end(), name) == names_.end()) net_->layer(name);  // throws for unknown
@@ -62,7 +74,7 @@ const std::vector<hw::Cluster>& Trannsformer::clusters(const std::string& layer)
 void Trannsformer::end_of_epoch(int64_t epoch, double training_error) {
   // The threshold rises only while training still improves (the authors' accuracy-driven pruning).
   if (training_error < prev_error_)
-    level_ = std::min(o_.threshold_max, level_ + threshold_step(o_.threshold_max, o_.threshold_ramp, epochs_));
+    level_ = std::min(1.0, level_ + threshold_step(o_.threshold_ramp, epochs_));
   prev_error_ = training_error;
   const int64_t cs = phase_epoch(o_.cluster_start, epochs_), cps = phase_epoch(o_.cluster_prune_start, epochs_);
   const bool clustering = epoch >= cs, pruning_clusters = epoch >= cps;
@@ -72,14 +84,14 @@ void Trannsformer::end_of_epoch(int64_t epoch, double training_error) {
 
   nlohmann::json step{{"epoch", epoch},
                       {"training_error", training_error},
-                      {"threshold_std", level_},
+                      {"threshold_level", level_},
                       {"phase", pruning_clusters ? "cluster-prune" : clustering ? "cluster" : "prune"},
                       {"quality", clustering ? quality : 0.0},
                       {"layers", nlohmann::json::object()}};
   double seconds = 0;
   for (LayerState& s : state_) {
     nn::WeightLayer layer = net_->layer(s.name);
-    const double threshold = level_ * s.sigma * (s.classifier ? o_.classifier_threshold_factor : 1.0);
+    const double threshold = level_ * s.top * (s.classifier ? o_.classifier_threshold_factor : 1.0);
     const hw::ConnectivityMask pmap = magnitude_mask(layer, threshold);
     hw::ConnectivityMask mask = pmap;
     if (clustering) {
@@ -88,13 +100,7 @@ void Trannsformer::end_of_epoch(int64_t epoch, double training_error) {
       hw::ConnectivityMask residual = pmap;
       const hw::ConnectivityMask covered = cluster_blocks(s.clusters, pmap.rows, pmap.cols);
       for (size_t i = 0; i < residual.bits.size(); ++i) residual.bits[i] &= static_cast<uint8_t>(!covered.bits[i]);
-      hw::ClusteringOptions co;
-      co.crossbar = o_.xbar;
-      co.size_factor = o_.size_factor;
-      co.one_crossbar = o_.one_crossbar;
-      co.min_synapses = o_.min_synapses;
-      co.quality = quality;
-      co.seed = o_.seed;
+      const hw::ClusteringOptions co = clustering_options(o_, o_.xbar, quality);
       for (hw::Cluster& c : hw::size_constrained_clusters(residual, co)) s.clusters.push_back(std::move(c));
       if (pruning_clusters && !s.clusters.empty()) {
         // Score = density x synapses of what survives magnitude pruning in the block (the authors' c_score).
@@ -133,7 +139,7 @@ void Trannsformer::end_of_epoch(int64_t epoch, double training_error) {
   for (const auto& s : state_)
     line += fmt::format("  {} density {:.3f} clusters {}", s.name, step["layers"][s.name]["density"].get<double>(),
                         s.clusters.size());
-  fmt::print(stderr, "trannsformer epoch {} [{}] threshold {:.2f} std, quality {:.2f}, {:.1f} s clustering:{}\n", epoch,
+  fmt::print(stderr, "trannsformer epoch {} [{}] threshold {:.2f} of top, quality {:.2f}, {:.1f} s clustering:{}\n", epoch,
              step["phase"].get<std::string>(), level_, clustering ? quality : 0.0, seconds, line);
   history_.push_back(std::move(step));
 }

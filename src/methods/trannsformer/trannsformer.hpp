@@ -24,6 +24,7 @@ class Trannsformer {
 
   const std::vector<std::string>& layers() const { return names_; }
   const std::vector<hw::Cluster>& clusters(const std::string& layer) const;
+  // Share of the top threshold reached, 0 .. 1.
   double threshold_level() const { return level_; }
   // One entry per step: epoch, phase, threshold, quality, per-layer sparsity and clusters, seconds.
   const nlohmann::json& history() const { return history_; }
@@ -32,7 +33,7 @@ class Trannsformer {
  private:
   struct LayerState {
     std::string name;
-    double sigma = 0;  // initial weight standard deviation: the threshold's unit
+    double top = 0;  // the highest magnitude threshold: the prune_max quantile of the initial |w|
     bool classifier = false;
     std::vector<hw::Cluster> clusters;
   };
@@ -42,7 +43,7 @@ class Trannsformer {
   int64_t epochs_;
   std::vector<std::string> names_;
   std::vector<LayerState> state_;
-  double level_ = 0;  // threshold in standard deviations
+  double level_ = 0;  // share of each layer's top threshold
   double prev_error_ = 1.0;
   double cluster_seconds_ = 0;
   nlohmann::json history_ = nlohmann::json::array();
@@ -51,8 +52,11 @@ class Trannsformer {
 // Epoch (1-based) at which a phase starting at `share` of the run begins (at least 1).
 int64_t phase_epoch(double share, int64_t epochs);
 
-// Rise of the magnitude threshold per improving epoch: threshold_max after ramp x epochs of them.
-double threshold_step(double threshold_max, double ramp, int64_t epochs);
+// Rise of the threshold level per improving epoch: 1 (the top) after ramp x epochs of them.
+double threshold_step(double ramp, int64_t epochs);
+
+// The clustering settings of one step for X x X crossbars at the given quality threshold.
+hw::ClusteringOptions clustering_options(const TrannsformerOptions& o, int64_t xbar, double quality);
 
 // The union of the clusters' blocks.
 hw::ConnectivityMask cluster_blocks(const std::vector<hw::Cluster>& clusters, int64_t rows, int64_t cols);

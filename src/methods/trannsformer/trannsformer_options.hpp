@@ -15,11 +15,12 @@ struct TrannsformerOptions {
   double cluster_prune_start = 0.8;   // share of epochs after which clusters are pruned (authors: 0.8)
   double quality_max = 0.7;           // cluster density threshold at cluster_start (authors: 0.7) ...
   double quality_min = 0.3;           // ... lowered linearly to this at cluster_prune_start (authors: 0.3)
-  // Magnitude threshold in units of each layer's initial weight standard deviation: after every epoch
-  // whose training error fell it rises by threshold_max / (threshold_ramp x epochs), up to threshold_max
-  // (ours: the authors add a fixed 0.0005 to raw weights, which only fits their weight scale). The
-  // default ramp ends when clustering starts, so clusters form on an already sparse map.
-  double threshold_max = 2.0;
+  // Magnitude threshold: after every epoch whose training error fell it rises by 1 / (threshold_ramp x
+  // epochs) of its top value, the |w| below which a prune_max share of the layer's initial weights lies
+  // (ours: the authors add a fixed 0.0005 to raw weights, which only fits their weight scale; a quantile
+  // fits any scale and distribution). The default ramp ends when clustering starts, so clusters form on
+  // an already sparse map.
+  double prune_max = 0.9;
   double threshold_ramp = 0.2;
   double classifier_threshold_factor = 1.0;  // the authors prune the last layer 5x faster; 1 = same
   double cluster_prune_step = 0.01;  // per epoch from cluster_prune_start: clusters scoring below
@@ -27,7 +28,10 @@ struct TrannsformerOptions {
   bool prune_residual = true;        // from cluster_prune_start, synapses outside clusters are deleted
   double size_factor = 2.0;          // split clusters until inputs + outputs <= size_factor * X
   bool one_crossbar = true;          // ours: and until inputs <= X and outputs <= X
-  int64_t min_synapses = 0;          // ours: smallest cluster worth a crossbar (0 = X)
+  int64_t min_synapses = 0;          // ours: smallest cluster worth a crossbar (0 = X) ...
+  double min_utilisation = 0.2;      // ... and (ours) it must fill this share of its X x X cross-points:
+                                     // every cluster costs a whole crossbar, so many small dense blocks
+                                     // would cost more area than the original layer
   uint64_t seed = 1;                 // k-means seeding
   int64_t error_samples = 10000;     // training images the training error is measured on
   std::vector<std::string> layers;   // layers to transform; empty = every hidden fully connected layer
