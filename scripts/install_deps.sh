@@ -6,7 +6,7 @@ PACKAGES=(
   cmake g++ make pkg-config
   libtorch-dev libopenblas0-openmp
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libspdlog-dev zlib1g-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libeigen3-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libeigen3-dev libspectra-dev
   dataset-fashion-mnist
   python3-torch  # TorchScript fixtures in tests and the PyTorch peer in bench/train_throughput.sh
 )

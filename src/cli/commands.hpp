@@ -13,5 +13,7 @@ void register_delete(CLI::App& app);
 void register_scissor(CLI::App& app);
 void register_clip(CLI::App& app);
 void register_lowrank(CLI::App& app);
+void register_prune(CLI::App& app);
+void register_trannsform(CLI::App& app);
 
 }  // namespace xbarcut::cli

@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   xbarcut::cli::register_scissor(app);
   xbarcut::cli::register_clip(app);
   xbarcut::cli::register_lowrank(app);
+  xbarcut::cli::register_prune(app);
+  xbarcut::cli::register_trannsform(app);
   xbarcut::cli::set_command_line(argc, argv);
   try {
     app.parse(argc, argv);
