@@ -9,5 +9,6 @@ void register_train(CLI::App& app);
 void register_eval(CLI::App& app);
 void register_map(CLI::App& app);
 void register_export(CLI::App& app);
+void register_xbprune(CLI::App& app);
 
 }  // namespace xbarcut::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   xbarcut::cli::register_eval(app);
   xbarcut::cli::register_map(app);
   xbarcut::cli::register_export(app);
+  xbarcut::cli::register_xbprune(app);
   xbarcut::cli::set_command_line(argc, argv);
   try {
     app.parse(argc, argv);
