@@ -60,9 +60,18 @@ void run_map(const MapArgs& a) {
     current = nn::network_matrices(ckpt.net);
     original = nn::original_matrices(ckpt.net->spec());
   } else if (!a.model.empty()) {
-    const std::string dataset = !a.dataset.empty() ? a.dataset : a.model == "convnet" ? "cifar10" : "mnist";
-    const auto shape = data::input_shape(dataset);
-    auto spec = nn::make_net_spec(a.model, {shape.channels, shape.height, shape.width}, data::num_classes(dataset));
+    const bool imagenet_model = a.model == "vgg16" || a.model == "resnet18";
+    const bool cifar_model = a.model == "convnet" || a.model == "resnet20" || a.model.rfind("vgg8", 0) == 0;
+    const std::string dataset = !a.dataset.empty() ? a.dataset
+                                : imagenet_model   ? "imagenet"
+                                : cifar_model      ? "cifar10"
+                                                   : "mnist";
+    // ImageNet is never loaded here: only its shape (3 x 224 x 224, 1000 classes) is needed.
+    auto spec = dataset == "imagenet"
+                    ? nn::make_net_spec(a.model, {3, 224, 224}, 1000)
+                    : nn::make_net_spec(a.model, {data::input_shape(dataset).channels, data::input_shape(dataset).height,
+                                                  data::input_shape(dataset).width},
+                                        data::num_classes(dataset));
     if (!a.ranks.empty()) apply_ranks(spec, a.ranks);
     current = nn::spec_matrices(spec);
     original = nn::original_matrices(spec);
@@ -94,9 +103,10 @@ void register_map(CLI::App& app) {
   auto a = std::make_shared<MapArgs>();
   auto* cmd = app.add_subcommand("map", "Tile a network onto crossbars and report crossbars, area, routing, energy");
   cmd->add_option("--checkpoint", a->checkpoint, "a model.pt written by xbarcut");
-  cmd->add_option("--model", a->model, "a named model, mapped from its shapes alone (lenet, convnet, mlp:...)");
+  cmd->add_option("--model", a->model, "a named model, mapped from its shapes alone (lenet, convnet, mlp:..., vgg8, vgg16, resnet20, resnet18)");
   cmd->add_option("--ranks", a->ranks, "with --model: low-rank layers, e.g. conv1=5,conv2=12,fc1=36");
-  cmd->add_option("--dataset", a->dataset, "with --model: the input shape (default mnist; cifar10 for convnet)");
+  cmd->add_option("--dataset", a->dataset, "with --model: the input shape (default mnist; cifar10 for convnet, vgg8, resnet20; imagenet "
+                  "(shape only) for vgg16, resnet18)");
   cmd->add_option("--torchscript", a->torchscript, "a TorchScript model saved from PyTorch");
   cmd->add_option("--json", a->json, "write {\"matrices\": [...], \"summary\": {...}} here");
   cmd->add_option("--pictures", a->pictures, "write one PNG per matrix (crossbar grid drawn) into this folder");

@@ -8,6 +8,7 @@
 #include "cli/run_support.hpp"
 #include "common/error.hpp"
 #include "data/dataset_info.hpp"
+#include "nn/deep_models.hpp"
 #include "nn/net.hpp"
 #include "train/checkpoint.hpp"
 #include "train/trainer.hpp"
@@ -71,7 +72,7 @@ void run_train(const TrainArgs& a) {
   TrainArgs checked = a;
   checked.model = model;
   if (!a.epochs) train::validate(effective_solver(checked, 1));
-  if (model != "lenet" && model != "convnet" && model.rfind("mlp:", 0) != 0)
+  if (model != "lenet" && model != "convnet" && model.rfind("mlp:", 0) != 0 && !nn::is_deep_model(model))
     throw Error("unknown model '" + model + "'; known models: " + nn::known_models_help());
   const auto shape = data::input_shape(a.dataset);  // also rejects an unknown dataset name
   nn::make_net_spec(model, {shape.channels, shape.height, shape.width}, data::num_classes(a.dataset));

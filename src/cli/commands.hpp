@@ -15,5 +15,6 @@ void register_clip(CLI::App& app);
 void register_lowrank(CLI::App& app);
 void register_prune(CLI::App& app);
 void register_trannsform(CLI::App& app);
+void register_xbprune(CLI::App& app);
 
 }  // namespace xbarcut::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   xbarcut::cli::register_lowrank(app);
   xbarcut::cli::register_prune(app);
   xbarcut::cli::register_trannsform(app);
+  xbarcut::cli::register_xbprune(app);
   xbarcut::cli::set_command_line(argc, argv);
   try {
     app.parse(argc, argv);

@@ -1,6 +1,8 @@
 // Unrolling layers into crossbar matrices (rows = C_in*k*k inputs, cols = outputs).
 #include "nn/crossbar_view.hpp"
 
+#include "nn/batch_norm_fold.hpp"
+
 namespace xbarcut::nn {
 
 hw::WeightMatrix to_weight_matrix(const std::string& name, const torch::Tensor& matrix, int64_t uses) {
@@ -18,8 +20,10 @@ std::vector<hw::WeightMatrix> network_matrices(const Net& net) {
   const auto geometry = layer_geometry(net->spec());
   std::vector<hw::WeightMatrix> out;
   size_t g = 0;
+  // The crossbars hold the weights with bn folded in (a bn scale of zero really deletes a column).
+  const auto folded = folded_layers(net);
   for (const auto& layer : net->weight_layers()) {
-    const auto mats = layer->matrices();
+    const auto& mats = folded[g].matrices;
     const auto names = layer->matrix_names();
     for (size_t i = 0; i < mats.size(); ++i) out.push_back(to_weight_matrix(names[i], mats[i], geometry[g].uses));
     ++g;

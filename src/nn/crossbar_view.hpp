@@ -10,7 +10,7 @@ namespace xbarcut::nn {
 
 hw::WeightMatrix to_weight_matrix(const std::string& name, const torch::Tensor& matrix, int64_t uses = 1);
 
-// The network's current crossbar matrices with their weights, in layer order.
+// The network's current crossbar matrices with their weights (bn folded in), in layer order.
 std::vector<hw::WeightMatrix> network_matrices(const Net& net);
 
 // Shape-only matrices of a spec as it stands (ranks applied: <layer>_u and <layer>_v).

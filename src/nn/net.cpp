@@ -16,6 +16,9 @@ NetImpl::NetImpl(NetSpec spec) : spec_(std::move(spec)) {
       const auto& geo = geometry[g++];
       layer_slot_.push_back(static_cast<int>(weight_layers_.size()));
       weight_layers_.push_back(register_module(l.name, WeightLayer(l, geo.in_channels)));
+    } else if (l.kind == "bn") {
+      layer_slot_.push_back(static_cast<int>(batch_norms_.size()));
+      batch_norms_.emplace_back(l.name, register_module(l.name, torch::nn::BatchNorm2d(l.out)));
     } else {
       layer_slot_.push_back(-1);
     }
@@ -24,10 +27,24 @@ NetImpl::NetImpl(NetSpec spec) : spec_(std::move(spec)) {
 
 torch::Tensor NetImpl::forward(torch::Tensor x) {
   if (channels_last_ && x.dim() == 4) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  std::vector<std::pair<torch::Tensor, torch::Tensor>> blocks;  // (block input, main path result)
   for (size_t i = 0; i < spec_.layers.size(); ++i) {
     const auto& l = spec_.layers[i];
-    if (layer_slot_[i] >= 0) {
+    if (l.kind == "bn") {
+      x = batch_norms_[layer_slot_[i]].second->forward(x);
+    } else if (layer_slot_[i] >= 0) {
       x = weight_layers_[layer_slot_[i]]->forward(x);
+    } else if (l.kind == "res_begin") {
+      blocks.emplace_back(x, torch::Tensor());
+    } else if (l.kind == "res_shortcut") {
+      blocks.back().second = x;
+      x = blocks.back().first;
+    } else if (l.kind == "res_add") {
+      auto [in, main_path] = blocks.back();
+      blocks.pop_back();
+      x = main_path.defined() ? main_path + x : x + in;
+    } else if (l.kind == "gap") {
+      x = x.mean({2, 3}, true);
     } else if (l.kind == "relu") {
       x = torch::relu(x);
     } else if (l.kind == "maxpool") {
@@ -46,7 +63,7 @@ torch::Tensor NetImpl::forward(torch::Tensor x) {
 NetSpec NetImpl::spec() const {
   NetSpec s = spec_;
   for (size_t i = 0; i < s.layers.size(); ++i)
-    if (layer_slot_[i] >= 0) s.layers[i] = weight_layers_[layer_slot_[i]]->spec();
+    if (layer_slot_[i] >= 0 && s.layers[i].is_weight_layer()) s.layers[i] = weight_layers_[layer_slot_[i]]->spec();
   return s;
 }
 
@@ -55,6 +72,17 @@ WeightLayer NetImpl::layer(const std::string& name) const {
     if (l->spec().name == name) return l;
   spec_.layer(name);  // throws the helpful error listing the layers
   throw Error("no layer " + name);
+}
+
+torch::nn::BatchNorm2d NetImpl::batch_norm_of(size_t weight_index) const {
+  size_t seen = 0;
+  for (size_t i = 0; i < spec_.layers.size(); ++i) {
+    if (!spec_.layers[i].is_weight_layer()) continue;
+    if (seen++ != weight_index) continue;
+    const int b = spec_.batch_norm_after(static_cast<int>(i));
+    return b >= 0 ? batch_norms_[layer_slot_[b]].second : torch::nn::BatchNorm2d(nullptr);
+  }
+  return torch::nn::BatchNorm2d(nullptr);
 }
 
 bool NetImpl::is_classifier(const std::string& name) const {

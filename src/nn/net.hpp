@@ -1,5 +1,5 @@
 // The network built from a NetSpec: named weight layers (dense or factorised, optionally masked) with
-// the parameter-free operations (ReLU, pooling, LRN, flatten) between them.
+// batch norms and the parameter-free operations (ReLU, pooling, LRN, flatten, residual adds) between them.
 #pragma once
 #include <torch/torch.h>
 
@@ -19,6 +19,10 @@ class NetImpl : public torch::nn::Module {
   std::vector<WeightLayer>& weight_layers() { return weight_layers_; }
   const std::vector<WeightLayer>& weight_layers() const { return weight_layers_; }
   WeightLayer layer(const std::string& name) const;
+  // Batch norms in spec order, with their spec names (conv1_bn ...).
+  const std::vector<std::pair<std::string, torch::nn::BatchNorm2d>>& batch_norms() const { return batch_norms_; }
+  // The bn right after weight layer `weight_index` (index into weight_layers()), or an empty holder.
+  torch::nn::BatchNorm2d batch_norm_of(size_t weight_index) const;
   bool is_classifier(const std::string& name) const;
 
   // Conv nets run about 1.5x faster channels-last on this CPU.
@@ -29,7 +33,8 @@ class NetImpl : public torch::nn::Module {
  private:
   NetSpec spec_;
   std::vector<WeightLayer> weight_layers_;
-  std::vector<int> layer_slot_;  // per spec layer: index into weight_layers_, or -1
+  std::vector<std::pair<std::string, torch::nn::BatchNorm2d>> batch_norms_;
+  std::vector<int> layer_slot_;  // per spec layer: index into weight_layers_ (or batch_norms_ for bn), or -1
   bool channels_last_ = false;
 };
 TORCH_MODULE(Net);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "nn/deep_models.hpp"
 
 namespace xbarcut::nn {
 
@@ -136,11 +137,25 @@ std::vector<std::string> NetSpec::weight_layer_names() const {
   return names;
 }
 
+bool NetSpec::has_residual() const {
+  for (const auto& l : layers)
+    if (l.is_residual_op()) return true;
+  return false;
+}
+
+int NetSpec::batch_norm_after(int weight_index) const {
+  const size_t next = static_cast<size_t>(weight_index) + 1;
+  return next < layers.size() && layers[next].kind == "bn" ? static_cast<int>(next) : -1;
+}
+
 std::vector<LayerGeometry> layer_geometry(const NetSpec& spec) {
   if (spec.input.size() != 3) throw Error("model input must be C,H,W");
   int64_t c = spec.input[0], h = spec.input[1], w = spec.input[2];
   bool flat = false;
   std::vector<LayerGeometry> out;
+  struct Shape { int64_t c, h, w; };
+  struct Open { Shape in; bool has_main = false; Shape main{}; };
+  std::vector<Open> blocks;  // open residual blocks
   for (const auto& l : spec.layers) {
     if (l.kind == "conv") {
       if (flat) throw Error("conv layer " + l.name + " cannot follow a flatten");
@@ -167,10 +182,33 @@ std::vector<LayerGeometry> layer_geometry(const NetSpec& spec) {
       c = l.out;
       h = w = 1;
       flat = true;
+    } else if (l.kind == "bn") {
+      if (flat || l.out != c)
+        throw Error("bn layer " + l.name + " must follow a conv with " + std::to_string(l.out) + " channels in model " +
+                    spec.name);
+    } else if (l.kind == "gap") {
+      if (flat) throw Error("global average pooling cannot follow a flatten in model " + spec.name);
+      h = w = 1;
+    } else if (l.kind == "res_begin") {
+      if (flat) throw Error("a residual block cannot follow a flatten in model " + spec.name);
+      blocks.push_back({{c, h, w}});
+    } else if (l.kind == "res_shortcut") {
+      if (blocks.empty() || blocks.back().has_main) throw Error("res_shortcut outside a block in model " + spec.name);
+      blocks.back().has_main = true;
+      blocks.back().main = {c, h, w};
+      c = blocks.back().in.c, h = blocks.back().in.h, w = blocks.back().in.w;
+    } else if (l.kind == "res_add") {
+      if (blocks.empty()) throw Error("res_add without res_begin in model " + spec.name);
+      const Shape other = blocks.back().has_main ? blocks.back().main : blocks.back().in;
+      blocks.pop_back();
+      if (other.c != c || other.h != h || other.w != w)
+        throw Error("residual block shapes differ (" + std::to_string(other.c) + " vs " + std::to_string(c) +
+                    " channels) in model " + spec.name);
     } else if (l.kind != "relu" && l.kind != "lrn") {
       throw Error("unknown layer kind '" + l.kind + "' in model " + spec.name);
     }
   }
+  if (!blocks.empty()) throw Error("a residual block is never closed (res_add) in model " + spec.name);
   if (out.empty()) throw Error("model " + spec.name + " has no weight layer");
   if (out.back().cols != spec.classes)
     throw Error("model " + spec.name + " ends with " + std::to_string(out.back().cols) + " outputs, expected " +
@@ -187,6 +225,8 @@ NetSpec make_net_spec(const std::string& model, const std::vector<int64_t>& inpu
     s = convnet(input, classes);
   else if (model.rfind("mlp:", 0) == 0)
     s = mlp(model, input, classes);
+  else if (is_deep_model(model))
+    s = make_deep_model(model, input, classes);
   else
     throw Error("unknown model '" + model + "'; known models: " + known_models_help());
   layer_geometry(s);  // validate shapes now, before any work
@@ -194,7 +234,7 @@ NetSpec make_net_spec(const std::string& model, const std::vector<int64_t>& inpu
 }
 
 std::string known_models_help() {
-  return "lenet (Caffe LeNet), convnet (Caffe cifar10_full), mlp:784-300-100-10 (any widths)";
+  return "lenet (Caffe LeNet), convnet (Caffe cifar10_full), mlp:784-300-100-10 (any widths), " + deep_models_help();
 }
 
 nlohmann::json to_json(const NetSpec& spec) {
@@ -209,6 +249,8 @@ nlohmann::json to_json(const NetSpec& spec) {
       j.update({{"kernel", l.kernel}, {"stride", l.stride}});
     } else if (l.kind == "lrn") {
       j.update({{"local_size", l.local_size}, {"alpha", l.alpha}, {"beta", l.beta}});
+    } else if (l.kind == "bn") {
+      j.update({{"name", l.name}, {"out", l.out}});
     }
     layers.push_back(j);
   }

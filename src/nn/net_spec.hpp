@@ -10,9 +10,11 @@
 namespace xbarcut::nn {
 
 struct LayerSpec {
-  std::string kind;  // conv, linear, relu, maxpool, avgpool, lrn, flatten
-  std::string name;  // weight layers only: conv1, fc1, ... (names match REFERENCE.md)
-  int64_t out = 0;   // output channels / features
+  // conv, linear, relu, maxpool, avgpool, lrn, flatten; bn (batch norm of the conv before it); gap (global
+  // average pool); res_begin / res_shortcut / res_add (a residual block, see residual_ops below).
+  std::string kind;
+  std::string name;  // weight layers and bn: conv1, fc1, conv1_bn ... (names match REFERENCE.md)
+  int64_t out = 0;   // output channels / features (bn: its channels)
   int64_t kernel = 1;
   int64_t stride = 1;
   int64_t pad = 0;
@@ -29,7 +31,12 @@ struct LayerSpec {
   double beta = 0.75;
 
   bool is_weight_layer() const { return kind == "conv" || kind == "linear"; }
+  bool is_residual_op() const { return kind == "res_begin" || kind == "res_shortcut" || kind == "res_add"; }
 };
+
+// A residual block in the flat layer list: res_begin remembers its input x; the main path follows;
+// res_shortcut (optional) keeps the main path's result and restarts from x for a projection path;
+// res_add adds the two (main + projection, or main + x when there was no res_shortcut). Blocks nest.
 
 struct NetSpec {
   std::string name;                   // lenet, convnet, mlp:784-300-10
@@ -43,6 +50,9 @@ struct NetSpec {
   LayerSpec& layer(const std::string& name);
   const LayerSpec& layer(const std::string& name) const;
   std::vector<std::string> weight_layer_names() const;
+  bool has_residual() const;
+  // Index of the bn layer normalising the weight layer at `weight_index` (it follows it directly), or -1.
+  int batch_norm_after(int weight_index) const;
 };
 
 // Shape of one weight layer as a crossbar matrix: rows = inputs (C_in*k*k), cols = outputs,
@@ -61,7 +71,8 @@ struct LayerGeometry {
 // shapes (a kernel larger than its input, an mlp whose first width is not the input size).
 std::vector<LayerGeometry> layer_geometry(const NetSpec& spec);
 
-// Known models: "lenet", "convnet", "mlp:784-300-100-10". input = C, H, W of the dataset.
+// Known models: "lenet", "convnet", "mlp:784-300-100-10", "vgg8", "vgg8:0.25" (width multiplier), "vgg16",
+// "resnet20", "resnet18" (see deep_models.hpp). input = C, H, W of the dataset.
 NetSpec make_net_spec(const std::string& model, const std::vector<int64_t>& input, int64_t classes);
 std::string known_models_help();
 

@@ -16,6 +16,9 @@ std::vector<ParamGroup> param_groups(const nn::Net& net) {
                         is_bias ? s.decay_mult_bias : s.decay_mult_weight});
     }
   }
+  // Batch-norm scale and shift learn at 1x without weight decay (the usual setting for bn).
+  for (const auto& [name, bn] : net->batch_norms())
+    for (const auto& item : bn->named_parameters(false)) groups.push_back({name + "." + item.key(), item.value(), 1.0, 0.0});
   return groups;
 }
 

@@ -1,0 +1,48 @@
+// L0-constrained gradient descent (LGD) on a network's crossbar groups: the trainer runs plain SGD and
+// calls project() every T iterations (RPP); finalize() makes the last, hard projection and fixes the
+// masks for fine-tuning. Deterministic for a seed.
+#pragma once
+#include <torch/torch.h>
+
+#include "hw/network_cost.hpp"
+#include "methods/crossbar_aware_pruning/pruning_options.hpp"
+#include "nn/net.hpp"
+
+namespace xbarcut::methods::xbprune {
+
+struct PrunedLayer {
+  size_t weight_index = 0;  // into Net::weight_layers()
+  std::string name;
+  hw::Tiling tiling;
+  int64_t budget = 0;        // s: crossbars (units) kept
+  torch::Tensor row_block;   // N: the row block of every matrix row
+};
+
+class CrossbarPruner {
+ public:
+  // Picks the layers to prune (dense, at least min_crossbars crossbars, not the classifier unless asked).
+  // Throws Error when the net has factorised layers or nothing can be pruned.
+  CrossbarPruner(nn::Net net, hw::HardwareOptions hardware, PruneOptions options);
+
+  const std::vector<PrunedLayer>& layers() const { return layers_; }
+  const PruneOptions& options() const { return options_; }
+
+  // Relaxed projection k of `total` (1-based) on every pruned layer.
+  void project(int64_t k, int64_t total);
+  // Hard projection to the budget s, then fixed masks (1 keep / 0 deleted) on every pruned layer.
+  void finalize();
+
+  // [row blocks, M] squared column norms inside each row block, measured on the folded weights (the
+  // values the crossbars will hold), so a bn scale does not distort the ranking.
+  torch::Tensor column_norms(const PrunedLayer& layer) const;
+
+ private:
+  torch::Tensor project_layer(const PrunedLayer& layer, int64_t keep, double p, uint64_t stream);
+
+  nn::Net net_;
+  hw::HardwareOptions hardware_;
+  PruneOptions options_;
+  std::vector<PrunedLayer> layers_;
+};
+
+}  // namespace xbarcut::methods::xbprune
