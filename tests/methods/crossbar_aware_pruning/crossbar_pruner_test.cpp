@@ -156,3 +156,22 @@ TEST(InputReorder, ResidualNetsAreRefused) {
   nn::Net net(nn::make_net_spec("resnet20", {3, 32, 32}, 10));
   EXPECT_THROW(reorder_input_channels(net, {1}), Error);
 }
+
+TEST(CrossbarPruner, ResNetLayersArePrunedAndTheNetStillRuns) {
+  torch::manual_seed(7);
+  nn::Net net(nn::make_net_spec("resnet20", {3, 32, 32}, 10));
+  xbarcut::test_support::randomise_batch_norms(net);
+  hw::HardwareOptions o;
+  o.xbar = {32, 32};
+  o.policy = hw::TilingPolicy::Fixed;
+  CrossbarPruner p(net, o, options(Grain::Column, 0.5));
+  EXPECT_GT(p.layers().size(), 15u);  // the 3x3 convs of every block; not conv1 (27 x 16), not the classifier
+  p.finalize();
+  const auto counts = count_crossbars(net, o, Grain::Column);
+  for (const auto& l : p.layers()) EXPECT_LE(counts[l.weight_index].now, l.budget) << l.name;
+  EXPECT_LT(crossbar_ratio(counts), 0.6);
+  net->eval();
+  torch::NoGradGuard guard;
+  auto y = net->forward(torch::randn({2, 3, 32, 32}));
+  EXPECT_TRUE(torch::isfinite(y).all().item<bool>());
+}
