@@ -26,7 +26,8 @@ s = json.load(open(sys.argv[1]))
 print(f"{s['dataset']}: accuracy {s['accuracy']:.4f}  baseline {s['baseline_accuracy']:.4f}  pruned {s['pruned_accuracy']:.4f}"
       f"  clustering {s['clustering_seconds']:.1f} s of {s['seconds']:.0f} s")
 for x in s["sweep"]:
-    print(f"X={x['xbar']:>3}{'*' if x['reclustered_offline'] else ' '} crossbars {x['trannsformer']['crossbars']:>5}"
+    how = x.get("sweep_mapping", "re-clustered offline" if x.get("reclustered_offline") else "trained")
+    print(f"X={x['xbar']:>3} ({how:>20}) crossbars {x['trannsformer']['crossbars']:>5}"
           f" / pruned {x['pruned']['crossbars']:>5} / original {x['original']['crossbars']:>5}"
           f"  area vs orig {x['area_ratio_vs_original']:.3f}  energy vs orig {x['energy_ratio_vs_original']:.3f}"
           f"  area vs pruned {x['area_ratio_vs_pruned']:.3f}  energy vs pruned {x['energy_ratio_vs_pruned']:.3f}"

@@ -83,6 +83,9 @@ void write_cluster_picture(const hw::ConnectivityMask& mask, const std::vector<h
       c0 = std::min(c0, col_pos[static_cast<size_t>(j)]);
       c1 = std::max(c1, col_pos[static_cast<size_t>(j)] + 1);
     }
+    // A cluster sharing inputs or outputs with an earlier one cannot be one block in any single
+    // permutation; a box around its spread-out rows would cover unrelated cells, so it is not drawn.
+    if (r1 - r0 != static_cast<int64_t>(c.inputs.size()) || c1 - c0 != static_cast<int64_t>(c.outputs.size())) continue;
     const int64_t y0 = down > 1 ? r0 / down : r0 * scale, y1 = std::max(y0, px(r1) - 1);
     const int64_t x0 = down > 1 ? c0 / down : c0 * scale, x1 = std::max(x0, px(c1) - 1);
     for (int64_t x = x0; x <= x1; ++x) {

@@ -1,5 +1,5 @@
 // PNG of a layer's connectivity after TraNNsformer: inputs and outputs permuted so each cluster is a
-// block, synapses dark, every cluster boxed (TraNNsformer Fig. 5 look). Rows = inputs, columns = outputs.
+// block, synapses dark, clusters boxed (TraNNsformer Fig. 5 look). Rows = inputs, columns = outputs.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -18,6 +18,8 @@ struct ClusterOrder {
 ClusterOrder cluster_order(const hw::ConnectivityMask& mask, const std::vector<hw::Cluster>& clusters);
 
 // Writes the picture, at most max_side pixels on its longest side (cells averaged down when needed).
+// Clusters whose rows and columns are contiguous in cluster_order are boxed; one sharing inputs or
+// outputs with an earlier cluster is spread over the picture and is not.
 // Throws xbarcut::Error when the file cannot be written.
 void write_cluster_picture(const hw::ConnectivityMask& mask, const std::vector<hw::Cluster>& clusters,
                            const std::string& path, int64_t max_side = 1200);
