@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the main job on the embedded default dataset
-# (Fashion-MNIST from Debian's dataset-fashion-mnist): train LeNet, then map it onto crossbars.
+# (Fashion-MNIST from Debian's dataset-fashion-mnist): Group Scissor end to end on LeNet
+# (train -> rank clipping -> group connection deletion), ending with the hardware table.
+# Usage: bash scripts/quickstart.sh [OUT_DIR]   (default runs/quickstart; rerunning skips finished steps)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install_deps.sh
 bash scripts/build.sh --target xbarcut
 out=${1:-runs/quickstart}
-./build/xbarcut train --model lenet --dataset fashion-mnist --iters 2000 --test-interval 1000 --out "$out/baseline"
-./build/xbarcut map --checkpoint "$out/baseline/model.pt" --json "$out/baseline/hardware.json"
+./build/xbarcut scissor --config configs/scissor_lenet_fashion_short.toml --out "$out"

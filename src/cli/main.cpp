@@ -15,10 +15,10 @@ int main(int argc, char** argv) {
   xbarcut::cli::register_eval(app);
   xbarcut::cli::register_map(app);
   xbarcut::cli::register_export(app);
-  xbarcut::cli::register_delete(app);
-  xbarcut::cli::register_scissor(app);
   xbarcut::cli::register_clip(app);
   xbarcut::cli::register_lowrank(app);
+  xbarcut::cli::register_delete(app);
+  xbarcut::cli::register_scissor(app);
   xbarcut::cli::register_prune(app);
   xbarcut::cli::register_trannsform(app);
   xbarcut::cli::register_xbprune(app);

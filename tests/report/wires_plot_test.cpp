@@ -50,8 +50,8 @@ TEST(WiresPlot, DrawsEachSeriesAtItsPercentage) {
   const auto img = load(dir.file("wires.png"));
   ASSERT_EQ(img.width, p.width);
   ASSERT_EQ(img.height, p.height);
-  // Plot area rows: 100 % at y = 24, 0 % at y = height - 36; 50 % half way. Mid-plot column.
-  const int y100 = 24, y0 = p.height - 36, y50 = y0 - (y0 - y100) / 2, x = 200;
+  // Plot area rows (line_plot's layout): 100 % at y = 26, 0 % at y = height - 40; 50 % half way.
+  const int y100 = 26, y0 = p.height - 40, y50 = y0 - (y0 - y100) / 2, x = 200;
   EXPECT_TRUE(img.is(x, y100, 31, 90, 200)) << "fc1_u (first palette colour) at 100 %";
   EXPECT_TRUE(img.is(x, y50, 210, 40, 40)) << "fc1_v (second palette colour) at 50 %";
   // The legend swatches sit right of the plot area.
