@@ -46,16 +46,6 @@ std::string read_file(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-void write_file_atomic(const fs::path& p, const std::string& text) {
-  const fs::path tmp = p.string() + ".tmp";
-  {
-    std::ofstream out(tmp);
-    out << text;
-    if (!out) throw Error("cannot write " + tmp.string() + "; check free disk space and permissions");
-  }
-  fs::rename(tmp, p);
-}
-
 // Runs this same binary with `args`; the child's output goes straight to the terminal.
 int run_self(const std::vector<std::string>& args) {
   std::vector<char*> argv;
@@ -155,7 +145,7 @@ void run_scissor(const ScissorArgs& a) {
       rerun_rest = true;
       fs::create_directories(dir);
       if (step.name == "train" && same_args && fs::exists(dir / "checkpoint.pt")) args.push_back("--resume");
-      write_file_atomic(stamp, fingerprint);
+      write_text_atomic(stamp.string(), fingerprint);
       fmt::print("== step {}/{}: xbarcut {}\n", i + 1, cfg.steps.size(), join(args, " "));
       std::fflush(stdout);
       const int code = run_self(args);
@@ -171,7 +161,8 @@ void run_scissor(const ScissorArgs& a) {
   // One report on the final network.
   auto ckpt = train::load_checkpoint(checkpoint);
   const auto spec = ckpt.net->spec();
-  const auto cost = hw::cost_network(nn::network_matrices(ckpt.net), nn::original_matrices(spec), hw);
+  const auto matrices = nn::network_matrices(ckpt.net);
+  const auto cost = hw::cost_network(matrices, nn::original_matrices(spec), hw);
   report::PipelineReport r;
   r.title = fmt::format("Group Scissor: {} on {}", spec.name, cfg.dataset);
   r.config = a.config + (a.overrides.empty() ? "" : " --set " + join(a.overrides, " --set "));
@@ -180,14 +171,14 @@ void run_scissor(const ScissorArgs& a) {
   r.machine = machine_info();
   for (const auto& g : nn::layer_geometry(spec)) r.ranks.push_back({g.name, std::min(g.rows, g.cols), g.rank});
   const fs::path pictures = fs::path(cfg.out) / "pictures";
-  for (const auto& f : report::write_matrix_pictures(nn::network_matrices(ckpt.net), hw, pictures.string()))
+  for (const auto& f : report::write_matrix_pictures(matrices, hw, pictures.string()))
     r.pictures.push_back(fs::relative(f, cfg.out).string());
   for (const auto& s : results) {
     if (!fs::exists(s.directory) || !fs::is_directory(s.directory)) continue;
     for (const auto& e : fs::directory_iterator(s.directory))
       if (e.path().extension() == ".png") r.pictures.push_back(fs::relative(e.path(), cfg.out).string());
   }
-  write_file_atomic(fs::path(cfg.out) / "report.md", report::pipeline_markdown(r));
+  write_text_atomic((fs::path(cfg.out) / "report.md").string(), report::pipeline_markdown(r));
   write_json((fs::path(cfg.out) / "report.json").string(), report::pipeline_json(r));
   fmt::print("\n{}", report::cost_table(cost));
   fmt::print("report: {}/report.md (JSON: report.json, pictures: pictures/)\n", cfg.out);

@@ -32,18 +32,20 @@ LoadedData load_data(const std::string& dataset, const std::string& data_dir, co
   return d;
 }
 
-void write_json(const std::string& path, const nlohmann::json& j) {
+void write_text_atomic(const std::string& path, const std::string& text) {
   const auto dir = std::filesystem::path(path).parent_path();
   if (!dir.empty()) std::filesystem::create_directories(dir);
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp);
     if (!out) throw Error("cannot write " + path + ": check the directory is writable");
-    out << j.dump(2) << "\n";
+    out << text;
     if (!out) throw Error("cannot write " + path + ": disk full?");
   }
   std::filesystem::rename(tmp, path);
 }
+
+void write_json(const std::string& path, const nlohmann::json& j) { write_text_atomic(path, j.dump(2) + "\n"); }
 
 nlohmann::json machine_info() {
   std::string cpu;

@@ -26,6 +26,8 @@ struct LoadedData {
 LoadedData load_data(const std::string& dataset, const std::string& data_dir,
                      const train::InputTransform* input = nullptr);
 
+// Both write to a temporary file and rename it, so a reader never sees half a file.
+void write_text_atomic(const std::string& path, const std::string& text);
 void write_json(const std::string& path, const nlohmann::json& j);
 nlohmann::json machine_info();
 // The command line as typed, recorded in every summary so each figure names its command.
