@@ -7,6 +7,7 @@
 #include <fmt/core.h>
 
 #include "common/error.hpp"
+#include "train/allocator_tuning.hpp"
 #include "train/lr_policy.hpp"
 
 namespace xbarcut::train {
@@ -43,6 +44,7 @@ Trainer::Trainer(nn::Net net, SolverOptions options, const TensorDataset& train,
       hooks_(std::move(hooks)),
       solver_(param_groups(net_), options_) {
   validate(options_);
+  keep_freed_memory_mapped();
 }
 
 void Trainer::rebind_parameters(const std::map<std::string, torch::Tensor>& carried) {
