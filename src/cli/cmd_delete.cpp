@@ -79,7 +79,8 @@ void run_delete(DeleteArgs a) {
       data::num_classes(dataset) != spec.classes)
     throw Error("checkpoint " + a.checkpoint + " was made for another input shape than " + dataset + "'s");
   o.solver = solver_for(a, model);
-  if (o.lasso.zero_threshold > 0 && o.lasso.zero_threshold < o.solver.base_lr * o.lasso.lambda)
+  if (o.lasso.step == "subgradient" && o.lasso.zero_threshold > 0 &&
+      o.lasso.zero_threshold < o.solver.base_lr * o.lasso.lambda)
     fmt::print(stderr,
                "warning: --lasso-threshold {} is below lr * lambda = {}: the weights of a dead group oscillate "
                "around 0 with about that amplitude and may never be zeroed; raise --lasso-threshold\n",
@@ -142,6 +143,10 @@ void register_delete(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--lasso-threshold", o.lasso.zero_threshold,
                   "after each step set |w| below this to 0 (the authors' code: 1e-4)")
+      ->capture_default_str();
+  cmd->add_option("--lasso-step", o.lasso.step,
+                  "subgradient: eq. 6 added to the gradient (the paper) | proximal: shrink every group by lr * lambda "
+                  "after each step, so groups reach exact zero")
       ->capture_default_str();
   cmd->add_option("--mask", a->mask, "weights: delete every zero weight (the paper) | groups: only all-zero groups")
       ->capture_default_str();

@@ -60,6 +60,15 @@ torch::Tensor CrossbarGroups::gradient(const torch::Tensor& m, double lambda, do
   return (w / row + w / col).mul_(lambda);
 }
 
+torch::Tensor CrossbarGroups::shrink(const torch::Tensor& m, double t) const {
+  auto w = m.detach().to(torch::kFloat32).clone();
+  // An all-zero group has norm 0: the clamp makes its factor 1 - huge, clamped to 0, so it stays zero.
+  auto factor = [t](const torch::Tensor& norms) { return (1.0 - t / norms.clamp_min(1e-30)).clamp_min_(0.0); };
+  w.mul_(factor(row_group_norms(w)).index_select(1, col_block_of_));
+  w.mul_(factor(col_group_norms(w)).index_select(0, row_block_of_));
+  return w;
+}
+
 torch::Tensor CrossbarGroups::live_mask(const torch::Tensor& m) const {
   auto row = row_group_norms(m).gt(0).index_select(1, col_block_of_);
   auto col = col_group_norms(m).gt(0).index_select(0, row_block_of_);

@@ -26,6 +26,11 @@ class CrossbarGroups {
   // lambda * (w / ||row group|| + w / ||column group||) for every weight (eq. 6); a norm below `epsilon` is
   // taken as `epsilon` so an all-zero group gives zero instead of 0/0.
   torch::Tensor gradient(const torch::Tensor& m, double lambda, double epsilon) const;
+  // The proximal operator of t * (sum of group norms), applied to the row groups and then to the column groups:
+  // each group is scaled by max(0, 1 - t / ||group||), so a group whose norm is at most t becomes exactly zero.
+  // (The row and column groups overlap, so the exact joint operator has no closed form; this sequential one is
+  // the usual approximation and still zeroes every group that the joint one would.)
+  torch::Tensor shrink(const torch::Tensor& m, double t) const;
   // 1 where both groups of a weight hold a non-zero, 0 where its row or column group is all zero.
   torch::Tensor live_mask(const torch::Tensor& m) const;
 

@@ -12,6 +12,7 @@
 #include "nn/crossbar_view.hpp"
 #include "report/matrix_picture.hpp"
 #include "report/wires_plot.hpp"
+#include "train/lr_policy.hpp"
 #include "train/trainer.hpp"
 
 namespace xbarcut::methods {
@@ -38,6 +39,7 @@ nlohmann::json to_json(const GroupDeletionOptions& o) {
           {"lambda_for", o.lasso.lambda_for},
           {"epsilon", o.lasso.epsilon},
           {"zero_threshold", o.lasso.zero_threshold},
+          {"lasso_step", o.lasso.step},
           {"xbar", fmt::format("{}x{}", o.lasso.hw.xbar.rows, o.lasso.hw.xbar.cols)},
           {"policy", hw::to_string(o.lasso.hw.policy)},
           {"iters", o.iters},
@@ -68,8 +70,9 @@ double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, i
   solver.max_iter = iters;
   solver.checkpoint_every = 0;
   train::TrainHooks hooks;
-  if (regularise) hooks.after_backward = [&](int64_t) { lasso.add_gradients(); };
+  if (regularise && !lasso.proximal()) hooks.after_backward = [&](int64_t) { lasso.add_gradients(); };
   hooks.after_step = [&](int64_t iter) {
+    if (regularise && lasso.proximal()) lasso.proximal_step(train::learning_rate(solver, iter));
     if (regularise) lasso.zero_small_weights();
     const int64_t done = iter + 1;
     if (done % o.record_every == 0 || done == iters) {

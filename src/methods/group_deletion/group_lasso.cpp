@@ -16,6 +16,8 @@ void validate(const GroupLassoOptions& o) {
   if (!(o.epsilon > 0)) throw Error(fmt::format("the group-norm epsilon must be > 0 (got {})", o.epsilon));
   if (!(o.zero_threshold >= 0))
     throw Error(fmt::format("--zero-threshold must be >= 0 (got {})", o.zero_threshold));
+  if (o.step != "subgradient" && o.step != "proximal")
+    throw Error("--lasso-step must be 'subgradient' (the paper's eq. 6) or 'proximal' (got '" + o.step + "')");
   hw::validate(o.hw);
 }
 
@@ -56,6 +58,15 @@ void GroupLasso::add_gradients() const {
     // Crossbar layout [N, M] back to module layout [out, in(, k, k)].
     auto g = t.groups.gradient(t.matrix(), t.lambda, options_.epsilon).t().reshape(w.sizes());
     w.mutable_grad().add_(g.to(w.dtype()));
+  }
+}
+
+void GroupLasso::proximal_step(double lr) const {
+  torch::NoGradGuard guard;
+  for (const auto& t : targets_) {
+    if (t.lambda == 0) continue;
+    auto w = t.weight();
+    w.copy_(t.groups.shrink(t.matrix(), lr * t.lambda).t().contiguous().reshape(w.sizes()));
   }
 }
 

@@ -17,6 +17,11 @@ struct GroupLassoOptions {
   std::map<std::string, double> lambda_for;  // per-matrix overrides by crossbar matrix name (fc1_u, conv2 ...)
   double epsilon = 1e-8;                     // group norms below this count as this in w / ||group||
   double zero_threshold = 1e-4;              // |w| below this is set to 0 after each step (the authors' code)
+  // How the regulariser enters training. "subgradient": eq. 6, lambda * w / ||group|| added to the gradient (the
+  // paper; a group only reaches zero through zero_threshold). "proximal": after each solver step every group is
+  // shrunk by lr * lambda (group soft-thresholding), which makes a group exactly zero once the data gradient
+  // can no longer hold it up.
+  std::string step = "subgradient";
   hw::HardwareOptions hw;                    // crossbar size and tiling policy: they define the groups
 };
 
@@ -46,6 +51,10 @@ class GroupLasso {
 
   // Adds lambda * w / ||group|| of every row and column group to the weights' gradients (call after backward).
   void add_gradients() const;
+  // Proximal step: shrinks every group of every regularised matrix by lr * lambda (call after the solver step,
+  // with the learning rate of that step).
+  void proximal_step(double lr) const;
+  bool proximal() const { return options_.step == "proximal"; }
   // Sets every |w| < zero_threshold of the regularised matrices to exactly 0 (call after the solver step).
   void zero_small_weights() const;
   // sum over targets of lambda * sum of group norms: the regulariser's value.

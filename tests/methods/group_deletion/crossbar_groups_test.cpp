@@ -102,6 +102,39 @@ TEST(CrossbarGroups, LiveMaskAndLiveWiresAgreeWithTheCrossbarModel) {
   EXPECT_EQ(usage.live_wires, g.groups() - 2);
 }
 
+TEST(CrossbarGroups, ShrinkMatchesTheTileByTileSoftThreshold) {
+  torch::manual_seed(5);
+  auto m = torch::randn({12, 8}) * 0.5;
+  m.slice(0, 3, 4).slice(1, 0, 4).mul_(0.01);  // a row group far below the threshold
+  const auto t = hw::tile_matrix(12, 8, hw::CrossbarShape{4, 4});
+  methods::CrossbarGroups g(t);
+  const double thr = 0.3;
+  // Reference: scale every row group of every tile by max(0, 1 - thr / norm), then every column group.
+  auto expected = m.clone();
+  for (const auto& rb : t.row_blocks)
+    for (const auto& cb : t.col_blocks) {
+      auto tile = expected.slice(0, rb.begin, rb.end).slice(1, cb.begin, cb.end);
+      for (int64_t r = 0; r < tile.size(0); ++r) {
+        auto row = tile[r];
+        row.mul_(std::max(0.0, 1.0 - thr / row.norm().item<double>()));
+      }
+    }
+  for (const auto& rb : t.row_blocks)
+    for (const auto& cb : t.col_blocks) {
+      auto tile = expected.slice(0, rb.begin, rb.end).slice(1, cb.begin, cb.end);
+      for (int64_t c = 0; c < tile.size(1); ++c) {
+        auto col = tile.select(1, c);
+        const double n = col.norm().item<double>();
+        col.mul_(n > 0 ? std::max(0.0, 1.0 - thr / n) : 0.0);
+      }
+    }
+  auto shrunk = g.shrink(m, thr);
+  EXPECT_TRUE(torch::allclose(shrunk, expected, 1e-5, 1e-6));
+  EXPECT_EQ(shrunk.slice(0, 3, 4).slice(1, 0, 4).abs().sum().item<float>(), 0.f);  // exactly zero, not tiny
+  EXPECT_TRUE(torch::equal(g.shrink(m, 0.0), m));                                 // t = 0 changes nothing
+  EXPECT_EQ(g.shrink(torch::zeros({12, 8}), thr).abs().sum().item<float>(), 0.f);  // zero groups stay zero, no NaN
+}
+
 TEST(CrossbarGroups, RejectsAMatrixOfAnotherShape) {
   methods::CrossbarGroups g(hw::tile_matrix(8, 8, hw::CrossbarShape{4, 4}));
   EXPECT_ANY_THROW(g.row_group_norms(torch::zeros({8, 7})));

@@ -8,6 +8,7 @@
 #include "deletion_test_util.hpp"
 #include "methods/group_deletion/group_lasso.hpp"
 #include "methods/group_deletion/wire_history.hpp"
+#include "train/lr_policy.hpp"
 #include "train/trainer.hpp"
 
 using namespace xbarcut;
@@ -61,6 +62,9 @@ TEST(GroupLasso, PerMatrixLambdaAndBadOverrides) {
   EXPECT_THROW(methods::GroupLasso(clipped_lenet(), o), Error);
   o.lambda_for = {};
   o.lambda = -1;
+  EXPECT_THROW(methods::GroupLasso(clipped_lenet(), o), Error);
+  o.lambda = 1e-3;
+  o.step = "prox";  // only "subgradient" and "proximal" exist
   EXPECT_THROW(methods::GroupLasso(clipped_lenet(), o), Error);
 }
 
@@ -119,5 +123,42 @@ TEST(GroupLasso, TrainingWithItDeletesWiresAndKeepsAccuracy) {
   EXPECT_EQ(before.live_wires, before.wires);
   EXPECT_LT(after.live_wires, before.wires * 3 / 4) << "live " << after.live_wires << " of " << after.wires;
   EXPECT_LT(g.penalty(), penalty_before);
+  EXPECT_GT(result.accuracy, 0.9);
+}
+
+TEST(GroupLasso, ProximalStepShrinksEveryTargetInModuleLayout) {
+  auto net = clipped_lenet();
+  methods::GroupLassoOptions o;
+  o.lambda = 0.5;
+  o.step = "proximal";
+  methods::GroupLasso g(net, o);
+  std::vector<torch::Tensor> expected;
+  for (const auto& t : g.targets()) expected.push_back(t.groups.shrink(t.matrix(), 0.01 * 0.5));
+  auto conv1_before = net->layer("conv1")->weights()[0].clone();
+  g.proximal_step(0.01);
+  for (size_t i = 0; i < g.targets().size(); ++i)
+    EXPECT_TRUE(torch::allclose(g.targets()[i].matrix(), expected[i], 1e-6, 1e-7)) << g.targets()[i].name;
+  EXPECT_TRUE(torch::equal(net->layer("conv1")->weights()[0], conv1_before));  // not a target
+}
+
+TEST(GroupLasso, ProximalTrainingReachesExactZerosWithoutAThreshold) {
+  auto train_set = test::signal_blobs(800, 1), test_set = test::signal_blobs(400, 2);
+  auto net = test::tiny_net();
+  methods::GroupLassoOptions o;
+  // The subgradient test's lambda 0.02 times 1 / (1 - momentum) = 10: added to the gradient, the regulariser is
+  // amplified by momentum; the proximal shrink (lr * lambda per step) is not, so the same strength needs 10x lambda.
+  o.lambda = 0.2;
+  o.step = "proximal";
+  o.zero_threshold = 0;  // every zero must come from the proximal step itself
+  o.hw = test::small_crossbars();
+  methods::GroupLasso g(net, o);
+  const auto before = methods::target_usage(g.targets()[0]);
+  auto solver = test::quick_solver(300);
+  train::TrainHooks hooks;
+  hooks.after_step = [&](int64_t iter) { g.proximal_step(train::learning_rate(solver, iter)); };
+  auto result = train::Trainer(net, solver, train_set, test_set, {}, "", hooks).run();
+  const auto after = methods::target_usage(g.targets()[0]);
+  EXPECT_EQ(before.live_wires, before.wires);
+  EXPECT_LT(after.live_wires, before.wires * 3 / 4) << "live " << after.live_wires << " of " << after.wires;
   EXPECT_GT(result.accuracy, 0.9);
 }
