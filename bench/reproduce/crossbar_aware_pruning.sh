@@ -7,8 +7,8 @@
 #     crossbars (206 crossbars), trained 12 epochs; xbprune at both grains with and without --reorder at
 #     keep 0.26 (72.8 % fewer crossbars; the paper: 72.1 %); then a keep-ratio sweep (0.15, 0.4) of the
 #     grain that did better without reorder.
-#  4. resnet20 trained 2.5 epochs, pruned on 32x32 crossbars at that grain, keep 0.56.
-# About 1 h 45 on the shared 2-core EPYC with one thread per run; each run is capped by `timeout`.
+#  4. resnet20 trained 2.5 epochs, pruned on 32x32 crossbars at that grain, keep 0.56 and 0.3.
+# About 1 h 20 on the shared 2-core EPYC with one thread per run; each run is capped by `timeout`.
 # Usage: bash bench/reproduce/crossbar_aware_pruning.sh [build/xbarcut] [runs/xbprune]
 set -euo pipefail
 bin=${1:-build/xbarcut}
@@ -63,6 +63,7 @@ prune vgg8e_base vgg8e_${grain}_k0.15 0.15 400 80 --grain "$grain"
 prune vgg8e_base vgg8e_${grain}_k0.4 0.4 400 80 --grain "$grain"
 # 0.56: about the paper's ResNet18 reduction (44.2 %). ResNet20 trains ~7x slower than vgg8:0.125 here.
 prune resnet20_base resnet20_${grain}_k0.56 0.56 200 40 --grain "$grain"
+prune resnet20_base resnet20_${grain}_k0.3 0.3 200 40 --grain "$grain"
 
 for f in "$out"/*/summary.json; do
   python3 -c "import json,sys; s=json.load(open(sys.argv[1])); print(sys.argv[1], *(s.get(k) for k in ('accuracy', 'baseline_accuracy', 'projected_accuracy_stale_bn', 'projected_accuracy', 'crossbar_ratio')))" "$f"
