@@ -38,6 +38,8 @@ set +e
 [ $? -eq 2 ] && grep -q "bad --grain" "$tmp/err" || fail "bad grain not rejected"
 "$bin" xbprune --checkpoint "$tmp/base/model.pt" --keep-ratio 1.5 --out "$tmp/bad" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "keep-ratio" "$tmp/err" || fail "bad keep ratio not rejected"
+"$bin" xbprune --checkpoint "$tmp/base/model.pt" --bn-recalibrate-batches -1 --out "$tmp/bad" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "bn-recalibrate-batches" "$tmp/err" || fail "negative bn recalibration not rejected"
 "$bin" xbprune --checkpoint "$tmp/base/model.pt" --xbar 0x256 --out "$tmp/bad" 2>"$tmp/err"
 [ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "bad --xbar not rejected with one line"
 [ ! -e "$tmp/bad" ] || fail "a rejected run wrote output"
