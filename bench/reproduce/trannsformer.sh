@@ -5,7 +5,7 @@
 # size in XBARS, all retrained with the same cosine schedule; then prints the summaries.
 # Usage: bash bench/reproduce/trannsformer.sh [OUT]
 #   DATASETS="mnist fashion-mnist cifar10"   XBARS_mnist="64 16 32 128"   XBARS_fashion_mnist=64   XBARS_cifar10=64
-#   BASE_EPOCHS=20 (BASE_EPOCHS_cifar10=20)  EPOCHS=16 (EPOCHS_cifar10=10)  THREADS=1  XBARCUT=build/xbarcut
+#   BASE_EPOCHS=20 (BASE_EPOCHS_cifar10=10)  EPOCHS=16 (EPOCHS_cifar10=8)  THREADS=1  XBARCUT=build/xbarcut
 # Each run is skipped if its model.pt exists; the results page used one thread while another job ran.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -21,8 +21,8 @@ TRANN_FLAGS=${TRANN_FLAGS:---prune-max 0.8 --quality-max 0.5 --quality-min 0.2 -
 
 for d in ${DATASETS:-mnist fashion-mnist cifar10}; do
   if [ "$d" = cifar10 ]; then model=mlp:1024-1200-1200-1200-1200-10 n_train=50000; else model=mlp:784-1200-1200-10 n_train=60000; fi
-  base_epochs=$(per BASE_EPOCHS "$d" "${BASE_EPOCHS:-20}")
-  epochs=$(per EPOCHS "$d" "$( [ "$d" = cifar10 ] && echo 10 || echo "${EPOCHS:-16}")")
+  base_epochs=$(per BASE_EPOCHS "$d" "$( [ "$d" = cifar10 ] && echo 10 || echo "${BASE_EPOCHS:-20}")")
+  epochs=$(per EPOCHS "$d" "$( [ "$d" = cifar10 ] && echo 8 || echo "${EPOCHS:-16}")")
   xbars=$(per XBARS "$d" "$( [ "$d" = mnist ] && echo "64 16 32 128" || echo 64)")
   # Baseline: lr 0.01, x0.1 at 64 % and 85.3 % of the iterations (batch 64; 12000 and 16000 of 18750 on
   # MNIST). --gamma must be given: with another policy than the model's "inv" it stays inv's 1e-4.
