@@ -7,13 +7,14 @@
 #include "common/error.hpp"
 #include "data/dataset_info.hpp"
 #include "train/checkpoint.hpp"
+#include "train/policy_gamma.hpp"
 
 namespace xbarcut::cli {
 
 void RetrainFlags::add_to(CLI::App* cmd, bool allow_model) {
   cmd->add_option("--checkpoint", checkpoint, "the trained network to start from (a model.pt from xbarcut train)");
   if (allow_model) cmd->add_option("--model", model, "or train from scratch: mlp:784-1200-1200-10");
-  cmd->add_option("--dataset", dataset, "mnist | fashion-mnist | cifar10 (grey for an mlp of width 1024)")
+  cmd->add_option("--dataset", dataset, "mnist | fashion-mnist | cifar10")
       ->capture_default_str();
   cmd->add_option("--data-dir", data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
   cmd->add_option("--out", out, "output folder: model.pt, summary.json, checkpoint.pt")->required();
@@ -61,7 +62,7 @@ RetrainSetup prepare_retraining(const RetrainFlags& f) {
   }
   s.solver = train::default_solver(s.model);
   if (f.lr > 0) s.solver.base_lr = f.lr;
-  if (!f.lr_policy.empty()) s.solver.lr_policy = f.lr_policy;
+  if (!f.lr_policy.empty()) train::change_lr_policy(s.solver, f.lr_policy);
   if (f.momentum >= 0) s.solver.momentum = f.momentum;
   if (f.weight_decay >= 0) s.solver.weight_decay = f.weight_decay;
   if (f.batch > 0) s.solver.batch = f.batch;
