@@ -13,6 +13,7 @@
 #include "nn/crossbar_view.hpp"
 #include "report/cost_report.hpp"
 #include "train/checkpoint.hpp"
+#include "train/policy_gamma.hpp"
 
 namespace xbarcut::cli {
 
@@ -48,7 +49,7 @@ train::SolverOptions solver_for(const DeleteArgs& a, const std::string& model) {
   const auto& s = a.options.solver;
   auto set = [&](const char* name) { return a.given.at(name)->count() > 0; };
   if (set("--lr")) o.base_lr = s.base_lr;
-  if (set("--lr-policy")) o.lr_policy = s.lr_policy;
+  if (set("--lr-policy")) train::change_lr_policy(o, s.lr_policy);
   if (set("--batch")) o.batch = s.batch;
   if (set("--momentum")) o.momentum = s.momentum;
   if (set("--weight-decay")) o.weight_decay = s.weight_decay;

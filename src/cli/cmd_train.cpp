@@ -11,6 +11,7 @@
 #include "nn/deep_models.hpp"
 #include "nn/net.hpp"
 #include "train/checkpoint.hpp"
+#include "train/policy_gamma.hpp"
 #include "train/trainer.hpp"
 
 namespace xbarcut::cli {
@@ -37,7 +38,7 @@ train::SolverOptions effective_solver(const TrainArgs& a, int64_t train_size) {
   auto set = [&](const char* name) { return a.given.at(name)->count() > 0; };
   if (set("--batch")) o.batch = a.solver.batch;
   if (set("--lr")) o.base_lr = a.solver.base_lr;
-  if (set("--lr-policy")) o.lr_policy = a.solver.lr_policy;
+  if (set("--lr-policy")) train::change_lr_policy(o, a.solver.lr_policy);
   if (set("--gamma")) o.gamma = a.solver.gamma;
   if (set("--power")) o.power = a.solver.power;
   if (set("--stepsize")) o.stepsize = a.solver.stepsize;
@@ -153,7 +154,7 @@ void register_train(CLI::App& app) {
   a->given["--lr"] = cmd->add_option("--lr", s.base_lr, "base learning rate (lenet 0.01, convnet 0.001)");
   a->given["--lr-policy"] =
       cmd->add_option("--lr-policy", s.lr_policy, "fixed | step | multistep | inv | exp | poly | cosine");
-  a->given["--gamma"] = cmd->add_option("--gamma", s.gamma, "lr policy gamma (inv 1e-4, multistep 0.1)");
+  a->given["--gamma"] = cmd->add_option("--gamma", s.gamma, "lr policy gamma (default: the model's, or when --lr-policy changes the policy: step/multistep 0.1, inv 1e-4, exp 0.9999)");
   a->given["--power"] = cmd->add_option("--power", s.power, "lr policy power (inv, poly; default 0.75)");
   a->given["--stepsize"] = cmd->add_option("--stepsize", s.stepsize, "iterations per step (policy step)");
   a->given["--stepvalues"] =

@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "data/dataset_info.hpp"
 #include "train/checkpoint.hpp"
+#include "train/policy_gamma.hpp"
 
 namespace xbarcut::cli {
 
@@ -61,7 +62,7 @@ RetrainSetup prepare_retraining(const RetrainFlags& f) {
   }
   s.solver = train::default_solver(s.model);
   if (f.lr > 0) s.solver.base_lr = f.lr;
-  if (!f.lr_policy.empty()) s.solver.lr_policy = f.lr_policy;
+  if (!f.lr_policy.empty()) train::change_lr_policy(s.solver, f.lr_policy);
   if (f.momentum >= 0) s.solver.momentum = f.momentum;
   if (f.weight_decay >= 0) s.solver.weight_decay = f.weight_decay;
   if (f.batch > 0) s.solver.batch = f.batch;

@@ -3,6 +3,7 @@
 
 #include "common/error.hpp"
 #include "train/lr_policy.hpp"
+#include "train/policy_gamma.hpp"
 
 using namespace xbarcut::train;
 
@@ -48,4 +49,18 @@ TEST(SolverOptions, ImpossibleSettingsAreRejected) {
   bad([](SolverOptions& s) { s.max_iter = 0; });
   EXPECT_EQ(default_solver("convnet").batch, 100);
   EXPECT_EQ(default_solver("convnet").weight_decay, 0.004);
+}
+
+TEST(LrPolicy, ChangingThePolicyBringsItsOwnGamma) {
+  SolverOptions o;  // LeNet: inv with gamma 1e-4
+  change_lr_policy(o, "multistep");
+  EXPECT_EQ(o.lr_policy, "multistep");
+  EXPECT_DOUBLE_EQ(o.gamma, 0.1);  // not inv's 1e-4, which would cut the rate 10,000-fold at the first step
+  o.gamma = 0.5;                   // an explicit gamma set afterwards is kept
+  change_lr_policy(o, "multistep");
+  EXPECT_DOUBLE_EQ(o.gamma, 0.5);
+  change_lr_policy(o, "inv");
+  EXPECT_DOUBLE_EQ(o.gamma, 1e-4);
+  change_lr_policy(o, "cosine");  // gamma unused
+  EXPECT_EQ(o.lr_policy, "cosine");
 }
