@@ -166,7 +166,7 @@ void register_clip(CLI::App& app) {
   auto* cmd = app.add_subcommand("clip", "Group Scissor rank clipping: factorise a trained network, then train "
                                          "while cutting every layer to the lowest rank within --eps");
   cmd->add_option("--checkpoint", a->checkpoint, "the trained dense model.pt (from xbarcut train)")->required();
-  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 (default: the checkpoint's)");
+  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey (default: the checkpoint's)");
   cmd->add_option("--data-dir", a->data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
   cmd->add_option("--out", a->out, "output folder for model.pt, summary.json, ranks.png")->required();
   cmd->add_option("--eps", a->clip.eps, "largest relative approximation error allowed, in (0, 1)")->capture_default_str();

@@ -133,7 +133,7 @@ void register_delete(CLI::App& app) {
   auto* cmd = app.add_subcommand("delete", "Group connection deletion: group Lasso on crossbar rows/columns, delete "
                                            "all-zero groups, fine-tune (Group Scissor step 2)");
   cmd->add_option("--checkpoint", a->checkpoint, "model.pt to start from (rank-clipped or dense)")->required();
-  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 (default: the checkpoint's)");
+  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey (default: the checkpoint's)");
   cmd->add_option("--data-dir", a->data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
   cmd->add_option("--out", a->out, "output folder for model.pt and summary.json")->required();
   cmd->add_option("--lambda", a->lambda, "group-Lasso strength for every matrix beyond one crossbar")->required();

@@ -17,7 +17,7 @@ void register_eval(CLI::App& app) {
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("eval", "Print the test-set accuracy of a checkpoint");
   cmd->add_option("--checkpoint", a->checkpoint, "model.pt written by train, clip, delete ...")->required();
-  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 (default: the one it was trained on)");
+  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey (default: the one it was trained on)");
   cmd->add_option("--data-dir", a->data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
   cmd->add_option("--json", a->json, "also write {\"accuracy\": ...} to this file");
   cmd->add_option("--threads", a->threads, "CPU threads (default: all)");

@@ -142,7 +142,7 @@ void register_lowrank(CLI::App& app) {
   cmd->add_option("--lra", a->lra, "pca (the authors' default) | svd")->capture_default_str();
   cmd->add_flag("--centered", a->centred, "centre the rows before PCA (the paper's Algorithm 1)");
   cmd->add_option("--clip-runs", a->clip_runs, "folders of xbarcut clip runs to add to the area-vs-error picture");
-  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 (default: the checkpoint's)");
+  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey (default: the checkpoint's)");
   cmd->add_option("--data-dir", a->data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
   cmd->add_option("--out", a->out, "output folder for model.pt (one eps or --ranks), summary.json, "
                                    "area_vs_error.png (sweep)")

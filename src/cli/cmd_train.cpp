@@ -142,7 +142,7 @@ void register_train(CLI::App& app) {
   auto a = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand("train", "Train a model on a dataset (Caffe solvers by default)");
   cmd->add_option("--model", a->model, "lenet | convnet | mlp:784-300-100-10 | vgg8[:W] | vgg16 | resnet20 | resnet18 (not needed with --resume)");
-  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10")->capture_default_str();
+  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey")->capture_default_str();
   cmd->add_option("--data-dir", a->data_dir, "folder holding mnist/, fashion-mnist/, cifar10/ (else $XBARCUT_DATA, "
                                              "else /usr/share/datasets for fashion-mnist)");
   cmd->add_option("--out", a->out, "output folder for model.pt, checkpoint.pt, summary.json")->required();

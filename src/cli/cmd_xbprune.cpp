@@ -195,7 +195,7 @@ void register_xbprune(CLI::App& app) {
       "xbprune", "Crossbar-aware pruning: L0-constrained SGD with relaxant probabilistic projection (crossbar or "
                  "column grain), then masked fine-tuning");
   cmd->add_option("--checkpoint", a->checkpoint, "the trained model.pt to prune")->required();
-  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 (default: the checkpoint's)");
+  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey (default: the checkpoint's)");
   cmd->add_option("--data-dir", a->data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
   cmd->add_option("--out", a->out, "output folder for model.pt and summary.json")->required();
   cmd->add_option("--grain", a->grain, "crossbar (whole tiles) | column (tile columns, recombined)")->capture_default_str();

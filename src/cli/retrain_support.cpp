@@ -14,7 +14,7 @@ namespace xbarcut::cli {
 void RetrainFlags::add_to(CLI::App* cmd, bool allow_model) {
   cmd->add_option("--checkpoint", checkpoint, "the trained network to start from (a model.pt from xbarcut train)");
   if (allow_model) cmd->add_option("--model", model, "or train from scratch: mlp:784-1200-1200-10");
-  cmd->add_option("--dataset", dataset, "mnist | fashion-mnist | cifar10")
+  cmd->add_option("--dataset", dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey")
       ->capture_default_str();
   cmd->add_option("--data-dir", data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
   cmd->add_option("--out", out, "output folder: model.pt, summary.json, checkpoint.pt")->required();

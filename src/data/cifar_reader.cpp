@@ -167,4 +167,25 @@ ImageSet read_cifar10_train(const std::string& dir) { return read_split(dir, cif
 
 ImageSet read_cifar10_test(const std::string& dir) { return read_split(dir, cifar10_test_files()); }
 
+ImageSet to_grey(const ImageSet& colour) {
+  if (colour.channels != 3) {
+    throw Error(colour.name + ": grey conversion needs 3-channel images, these have " +
+                std::to_string(colour.channels));
+  }
+  ImageSet grey = colour;
+  grey.channels = 1;
+  const int64_t plane = colour.height * colour.width;
+  grey.pixels.assign(static_cast<size_t>(colour.count * plane), 0);
+  for (int64_t i = 0; i < colour.count; ++i) {
+    const uint8_t* rgb = colour.image(i);
+    uint8_t* out = grey.image(i);
+    for (int64_t p = 0; p < plane; ++p) {
+      // Integer weights in thousandths, +500 to round: exact and independent of float rounding.
+      const int luma = 299 * rgb[p] + 587 * rgb[plane + p] + 114 * rgb[2 * plane + p];
+      out[p] = static_cast<uint8_t>((luma + 500) / 1000);
+    }
+  }
+  return grey;
+}
+
 }  // namespace xbarcut::data

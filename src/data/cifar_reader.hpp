@@ -30,4 +30,8 @@ ImageSet read_cifar_batches(const std::vector<std::string>& paths);
 ImageSet read_cifar10_train(const std::string& dir);
 ImageSet read_cifar10_test(const std::string& dir);
 
+// One grey plane per colour image: the luma 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, as MATLAB's rgb2gray,
+// which the TraNNsformer authors used for their grey CIFAR-10), rounded to the nearest byte.
+ImageSet to_grey(const ImageSet& colour);
+
 }  // namespace xbarcut::data

@@ -29,7 +29,11 @@ const std::vector<DatasetInfo>& table() {
                       50000, 10000, cifar10_train_files(), cifar10_test_files(),
                       {"cifar10", "cifar-10", "cifar-10-batches-bin", "CIFAR-10"}, "",
                       "download the CIFAR-10 binary version (cifar-10-binary.tar.gz), unpack it and pass --data-dir"};
-    return std::vector<DatasetInfo>{mnist, fashion, cifar};
+    // The same files read as one grey plane (to_grey): the TraNNsformer paper's MLP input of 1024.
+    DatasetInfo cifar_grey = cifar;
+    cifar_grey.name = "cifar10-grey";
+    cifar_grey.shape = {1, kCifarSide, kCifarSide};
+    return std::vector<DatasetInfo>{mnist, fashion, cifar, cifar_grey};
   }();
   return infos;
 }

@@ -16,7 +16,7 @@ struct InputShape {
 };
 
 struct DatasetInfo {
-  std::string name;                      // "mnist", "fashion-mnist", "cifar10"
+  std::string name;                      // "mnist", "fashion-mnist", "cifar10", "cifar10-grey"
   DatasetFormat format = DatasetFormat::kIdx;
   InputShape shape;
   int num_classes = 0;
@@ -32,7 +32,7 @@ struct DatasetInfo {
 
 // The supported names in order, for --help and error messages.
 std::vector<std::string> dataset_names();
-// "mnist, fashion-mnist, cifar10"
+// "mnist, fashion-mnist, cifar10, cifar10-grey"
 std::string dataset_names_joined();
 
 // Throws xbarcut::Error listing the valid names if `name` is unknown.

@@ -73,6 +73,7 @@ ImageSet load_split(const DatasetInfo& info, const std::string& dir, const std::
     set = read_idx(find_maybe_gzipped(dir, files[0]), find_maybe_gzipped(dir, files[1]), info.num_classes);
   } else {
     set = train ? read_cifar10_train(dir) : read_cifar10_test(dir);
+    if (info.shape.channels == 1) set = to_grey(set);
   }
   check_shape(set, info, dir);
   set.name = info.name;

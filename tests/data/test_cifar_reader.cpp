@@ -124,5 +124,40 @@ TEST(CifarReaderErrors, BadBatchInASplitIsNamed) {
   expect_error([&] { read_cifar10_train(dir.str()); }, {dir.file("data_batch_5.bin"), "3073"});
 }
 
+TEST(CifarGrey, LumaOfEachPixelRounded) {
+  ImageSet colour;
+  colour.count = 2;
+  colour.channels = 3;
+  colour.height = 1;
+  colour.width = 2;
+  colour.num_classes = 10;
+  colour.labels = {3, 7};
+  // Image 0: pure red, pure green; image 1: pure blue, (10, 20, 30). Planes R, G, B per image.
+  colour.pixels = {255, 0, 0, 255, 0, 0,  //
+                   0, 10, 0, 20, 255, 30};
+  const ImageSet grey = to_grey(colour);
+  EXPECT_EQ(grey.channels, 1);
+  EXPECT_EQ(grey.count, 2);
+  EXPECT_EQ(grey.labels, colour.labels);
+  ASSERT_EQ(grey.pixels.size(), 4u);
+  EXPECT_EQ(grey.pixel(0, 0, 0, 0), 76);   // 0.299 * 255 = 76.2
+  EXPECT_EQ(grey.pixel(0, 0, 0, 1), 150);  // 0.587 * 255 = 149.7
+  EXPECT_EQ(grey.pixel(1, 0, 0, 0), 29);   // 0.114 * 255 = 29.07
+  EXPECT_EQ(grey.pixel(1, 0, 0, 1), 18);   // 2.99 + 11.74 + 3.42 = 18.15
+}
+
+TEST(CifarGrey, WhiteStaysWhiteAndGreyIsRejected) {
+  ImageSet white;
+  white.count = 1;
+  white.channels = 3;
+  white.height = 2;
+  white.width = 2;
+  white.labels = {0};
+  white.pixels.assign(12, 255);
+  const ImageSet grey = to_grey(white);
+  EXPECT_EQ(grey.pixels, std::vector<uint8_t>(4, 255));
+  expect_error([&] { to_grey(grey); }, {"grey conversion needs 3-channel images"});
+}
+
 }  // namespace
 }  // namespace xbarcut::data

@@ -10,7 +10,7 @@ namespace {
 using namespace testing;
 
 TEST(DatasetInfo, NamesShapesAndClasses) {
-  EXPECT_EQ(dataset_names(), (std::vector<std::string>{"mnist", "fashion-mnist", "cifar10"}));
+  EXPECT_EQ(dataset_names(), (std::vector<std::string>{"mnist", "fashion-mnist", "cifar10", "cifar10-grey"}));
   EXPECT_EQ(num_classes("mnist"), 10);
   EXPECT_EQ(num_classes("fashion-mnist"), 10);
   EXPECT_EQ(num_classes("cifar10"), 10);
@@ -22,6 +22,8 @@ TEST(DatasetInfo, NamesShapesAndClasses) {
   EXPECT_EQ(cifar.channels, 3);
   EXPECT_EQ(cifar.height, 32);
   EXPECT_EQ(cifar.width, 32);
+  EXPECT_EQ(input_shape("cifar10-grey").channels, 1);
+  EXPECT_EQ(input_shape("cifar10-grey").width, 32);
   EXPECT_EQ(dataset_info("fashion-mnist").class_names.at(9), "Ankle boot");
   EXPECT_EQ(dataset_info("cifar10").class_names.at(0), "airplane");
   for (const std::string& name : dataset_names()) {
@@ -66,6 +68,17 @@ TEST(DatasetLocator, ExplicitDirWithSubfolders) {
   EXPECT_EQ(cifar.train.channels, 3);
   EXPECT_EQ(cifar.train.pixel(9, 2, 31, 31), cifar_pixel(9, 2, 31, 31));
   EXPECT_EQ(cifar.test.pixel(1, 1, 0, 3), cifar_pixel(1001, 1, 0, 3));
+
+  // The grey variant reads the same files and keeps one luma plane.
+  EXPECT_EQ(locate_dataset("cifar10-grey", root.str()), root.file("cifar10"));
+  const DatasetSplit grey = load_dataset("cifar10-grey", root.str());
+  EXPECT_EQ(grey.train.name, "cifar10-grey");
+  EXPECT_EQ(grey.train.channels, 1);
+  EXPECT_EQ(grey.train.count, 10);
+  EXPECT_EQ(grey.test.count, 2);
+  EXPECT_EQ(grey.train.labels, cifar.train.labels);
+  const int luma = 299 * cifar_pixel(9, 0, 31, 31) + 587 * cifar_pixel(9, 1, 31, 31) + 114 * cifar_pixel(9, 2, 31, 31);
+  EXPECT_EQ(grey.train.pixel(9, 0, 31, 31), (luma + 500) / 1000);
 }
 
 TEST(DatasetLocator, ExplicitDirHoldingTheFilesDirectly) {

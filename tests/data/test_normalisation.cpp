@@ -12,6 +12,7 @@ TEST(Normalisation, CaffeConstants) {
   EXPECT_FLOAT_EQ(normalisation_for("fashion-mnist").scale, 0.00390625f);
   EXPECT_FLOAT_EQ(normalisation_for("cifar10").scale, 1.0f);
   EXPECT_TRUE(normalisation_for("cifar10").subtract_mean_image);
+  EXPECT_TRUE(normalisation_for("cifar10-grey").subtract_mean_image);
   EXPECT_THROW(normalisation_for("imagenet"), xbarcut::Error);
 }
 

@@ -64,6 +64,10 @@ TEST(RealDatasets, SharedCifar10) {
   const DatasetSplit split = load_dataset("cifar10", kShared);
   expect_split(split.train, 50000, 3, 32);
   expect_split(split.test, 10000, 3, 32);
+  const DatasetSplit grey = load_dataset("cifar10-grey", kShared);
+  expect_split(grey.train, 50000, 1, 32);
+  expect_split(grey.test, 10000, 1, 32);
+  EXPECT_EQ(grey.test.labels, split.test.labels);
 }
 
 }  // namespace
