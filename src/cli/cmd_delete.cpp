@@ -142,6 +142,8 @@ void register_delete(CLI::App& app) {
   cmd->add_option("--iters", o.iters, "group-Lasso training iterations")->capture_default_str();
   cmd->add_option("--finetune-iters", o.finetune_iters, "fine-tuning iterations with the deletion masks fixed")
       ->capture_default_str();
+  cmd->add_option("--finetune-lr", o.finetune_lr,
+                  "fine-tuning base learning rate (default: a tenth of --lr; same policy as the lasso phase)");
   cmd->add_option("--lasso-threshold", o.lasso.zero_threshold,
                   "after each step set |w| below this to 0 (the authors' code: 1e-4)")
       ->capture_default_str();

@@ -27,7 +27,7 @@ struct XbPruneArgs {
   int64_t iters = 2000, finetune_iters = 2000;
   double lr = 0.01, finetune_lr = 0.001, weight_decay = 5e-4;
   int64_t batch = 64, crop_pad = 0, display = 100;
-  int64_t bn_recalibrate_batches = 100;
+  int64_t bn_recalibrate_batches = train::RecalibrationOptions{}.batches;
   bool flip = false;
   int threads = 0;
   xp::PruneOptions prune;

@@ -10,7 +10,7 @@
 namespace xbarcut::train {
 
 struct RecalibrationOptions {
-  int64_t batches = 50;  // training batches averaged
+  int64_t batches = 100;  // training batches averaged (xbprune --bn-recalibrate-batches takes this default)
   int64_t batch = 128;
   uint64_t seed = 1;     // which batches (the BatchStream of this seed)
   int64_t crop_pad = 0;  // the augmentation the network was trained with

@@ -14,7 +14,9 @@ fi
 # A small MLP: fc1 is 784 x 64 (14 x 1 crossbars of 56 x 64), fc2 64 x 10 fits one crossbar.
 "$bin" train --model mlp:784-64-10 --dataset fashion-mnist --iters 400 --display 0 --test-interval 0 \
   --out "$work/base" >/dev/null 2>&1 || fail "train"
-"$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.02 --iters 300 --finetune-iters 150 --record-every 50 \
+# 150 fine-tuning iterations at the default rate (a tenth of --lr, set for long runs) cannot undo a lasso this
+# strong; the run sets the rate itself, which also checks that the flag reaches the summary.
+"$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.02 --iters 300 --finetune-iters 150 --finetune-lr 0.01 --record-every 50 \
   --display 0 --test-interval 0 --out "$work/del" >"$work/del.txt" 2>&1 || fail "delete: $(tail -3 "$work/del.txt")"
 $py - "$work/del/summary.json" <<'PYEOF' || fail "summary JSON"
 import json, sys
@@ -40,6 +42,7 @@ h = j["history"]
 assert h["iters"][0] == 0 and h["iters"][-1] == 450 and h["deletion_iter"] == 300, h["iters"]
 assert h["live_wires_ratio"][0] == [1.0]
 assert "delete" in j["command"]
+assert j["options"]["finetune_lr"] == 0.01, j["options"]
 PYEOF
 "$bin" eval --checkpoint "$work/del/model.pt" --json "$work/eval.json" >/dev/null 2>&1 || fail "eval of the result"
 $py - "$work/eval.json" "$work/del/summary.json" <<'PYEOF' || fail "eval disagrees with the summary"
@@ -56,6 +59,7 @@ expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc9=0.1 --o
 expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc2=0.1 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc1 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --iters 0 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --finetune-lr -0.1 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --mask rows --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --xbar 1024x1024 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --dataset cifar10 --out "$work/x"

@@ -17,8 +17,14 @@
 
 namespace xbarcut::methods {
 
+double finetune_base_lr(const GroupDeletionOptions& o) {
+  return o.finetune_lr > 0 ? o.finetune_lr : o.solver.base_lr / 10;
+}
+
 void validate(const GroupDeletionOptions& o) {
   validate(o.lasso);
+  if (!(o.finetune_lr >= 0))
+    throw Error(fmt::format("--finetune-lr must be > 0 (got {}); leave it out for a tenth of --lr", o.finetune_lr));
   if (o.iters < 1) throw Error(fmt::format("--iters must be at least 1 (got {})", o.iters));
   if (o.finetune_iters < 0) throw Error(fmt::format("--finetune-iters must be >= 0 (got {})", o.finetune_iters));
   if (o.record_every < 1) throw Error(fmt::format("--record-every must be at least 1 (got {})", o.record_every));
@@ -44,6 +50,7 @@ nlohmann::json to_json(const GroupDeletionOptions& o) {
           {"policy", hw::to_string(o.lasso.hw.policy)},
           {"iters", o.iters},
           {"finetune_iters", o.finetune_iters},
+          {"finetune_lr", finetune_base_lr(o)},
           {"mask_zero_weights", o.mask_zero_weights},
           {"record_every", o.record_every},
           {"solver", train::to_json(o.solver)}};
@@ -68,6 +75,7 @@ double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, i
                    const train::InputTransform& input, WireHistory& history) {
   auto solver = o.solver;
   solver.max_iter = iters;
+  if (!regularise) solver.base_lr = finetune_base_lr(o);
   solver.checkpoint_every = 0;
   train::TrainHooks hooks;
   if (regularise && !lasso.proximal()) hooks.after_backward = [&](int64_t) { lasso.add_gradients(); };

@@ -9,18 +9,12 @@
 #include "train/batch_norm_recalibration.hpp"
 #include "train/trainer.hpp"
 #include "../../nn/random_batch_norms.hpp"
+#include "pruning_test_util.hpp"
 
 using namespace xbarcut;
 using namespace xbarcut::methods::xbprune;
 
 namespace {
-
-hw::HardwareOptions xbar16() {
-  hw::HardwareOptions o;
-  o.xbar = {16, 16};
-  o.policy = hw::TilingPolicy::Fixed;
-  return o;
-}
 
 PruneOptions crossbar_keep(double keep) {
   PruneOptions o;
@@ -53,7 +47,7 @@ TEST(BnRecalibration, StatisticsBecomeThoseOfThePrunedWeights) {
   torch::manual_seed(21);
   nn::Net net(nn::make_net_spec("vgg8:0.125", {3, 16, 16}, 10));
   xbarcut::test_support::randomise_batch_norms(net);  // stale statistics, as after a projection
-  CrossbarPruner(net, xbar16(), crossbar_keep(0.3)).finalize();
+  CrossbarPruner(net, test::fixed_crossbars(16), crossbar_keep(0.3)).finalize();
   train::TensorDataset data;
   data.images = torch::randn({64, 3, 16, 16});
   data.labels = torch::zeros({64}, torch::kLong);
@@ -128,7 +122,7 @@ TEST(BnRecalibration, HelpsTheAccuracyRightAfterTheHardProjection) {
   // are stale (at much harder pruning the net is near chance with any statistics).
   auto prune = crossbar_keep(0.5);
   prune.grain = Grain::Column;
-  CrossbarPruner(net, xbar16(), prune).finalize();
+  CrossbarPruner(net, test::fixed_crossbars(16), prune).finalize();
   const double stale = train::evaluate(net, test_set);
   const double stale_loss = eval_loss(net, test_set);
   train::RecalibrationOptions r;

@@ -9,18 +9,12 @@
 #include "methods/crossbar_aware_pruning/input_reorder.hpp"
 #include "methods/crossbar_aware_pruning/output_recombination.hpp"
 #include "../../nn/random_batch_norms.hpp"
+#include "pruning_test_util.hpp"
 
 using namespace xbarcut;
 using namespace xbarcut::methods::xbprune;
 
 namespace {
-
-hw::HardwareOptions xbar64() {
-  hw::HardwareOptions o;
-  o.xbar = {64, 64};
-  o.policy = hw::TilingPolicy::Fixed;
-  return o;
-}
 
 nn::Net small_vgg(uint64_t seed) {
   torch::manual_seed(seed);
@@ -41,7 +35,7 @@ PruneOptions options(Grain grain, double keep) {
 
 TEST(CrossbarPruner, PicksMultiCrossbarLayersButNotTheClassifier) {
   auto net = small_vgg(1);
-  CrossbarPruner p(net, xbar64(), options(Grain::Crossbar, 0.3));
+  CrossbarPruner p(net, test::fixed_crossbars(64), options(Grain::Crossbar, 0.3));
   std::vector<std::string> names;
   for (const auto& l : p.layers()) names.push_back(l.name);
   // conv1 (27 x 32) fits one crossbar; fc2 is the classifier.
@@ -50,16 +44,16 @@ TEST(CrossbarPruner, PicksMultiCrossbarLayersButNotTheClassifier) {
   EXPECT_EQ(p.layers()[5].budget, 38);                  // round(0.3 * 128)
   auto big = options(Grain::Crossbar, 0.3);
   big.min_crossbars = 1000;
-  EXPECT_THROW(CrossbarPruner(net, xbar64(), big), Error);
+  EXPECT_THROW(CrossbarPruner(net, test::fixed_crossbars(64), big), Error);
 }
 
 TEST(CrossbarPruner, BudgetsAreMetAtBothGrains) {
   for (Grain grain : {Grain::Crossbar, Grain::Column}) {
     auto net = small_vgg(2);
-    CrossbarPruner p(net, xbar64(), options(grain, 0.4));
+    CrossbarPruner p(net, test::fixed_crossbars(64), options(grain, 0.4));
     for (int64_t k = 1; k <= 3; ++k) p.project(k, 4);
     p.finalize();
-    const auto counts = count_crossbars(net, xbar64(), grain);
+    const auto counts = count_crossbars(net, test::fixed_crossbars(64), grain);
     int64_t now = 0, original = 0;
     for (const auto& l : p.layers()) {
       const auto& c = counts[l.weight_index];
@@ -80,7 +74,7 @@ TEST(CrossbarPruner, DeterministicForASeed) {
     auto net = small_vgg(3);
     auto o = options(Grain::Column, 0.5);
     o.seed = seed;
-    CrossbarPruner p(net, xbar64(), o);
+    CrossbarPruner p(net, test::fixed_crossbars(64), o);
     p.project(1, 3);
     p.project(2, 3);
     return net->layer("conv6")->matrices()[0];
@@ -92,7 +86,7 @@ TEST(CrossbarPruner, DeterministicForASeed) {
 
 TEST(OutputRecombination, PackedCrossbarsComputeEveryPrunedLayer) {
   auto net = small_vgg(4);
-  CrossbarPruner p(net, xbar64(), options(Grain::Column, 0.4));
+  CrossbarPruner p(net, test::fixed_crossbars(64), options(Grain::Column, 0.4));
   p.finalize();
   torch::NoGradGuard guard;
   int64_t packed_total = 0, grid_total = 0;

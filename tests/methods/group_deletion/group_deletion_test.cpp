@@ -84,6 +84,35 @@ TEST(GroupDeletion, RefusesANetworkWithoutBigMatrices) {
   o = tiny_options();
   o.iters = 0;
   EXPECT_THROW(methods::run_group_deletion(o, test::tiny_net(), set, set, {}), Error);
+  o = tiny_options();
+  o.finetune_lr = -0.001;
+  EXPECT_THROW(methods::validate(o), Error);
+}
+
+TEST(GroupDeletion, FineTuningRunsAtItsOwnRate) {
+  auto o = tiny_options();
+  EXPECT_DOUBLE_EQ(methods::finetune_base_lr(o), o.solver.base_lr / 10);
+  EXPECT_DOUBLE_EQ(methods::to_json(o)["finetune_lr"].get<double>(), o.solver.base_lr / 10);
+  o.finetune_lr = 0.05;
+  EXPECT_DOUBLE_EQ(methods::finetune_base_lr(o), 0.05);
+
+  // The rate reaches the fine-tuning phase: at a negligible rate its weights stay those the lasso phase left
+  // (the run without fine-tuning), at the default rate they move.
+  auto train_set = test::signal_blobs(400, 1), test_set = test::signal_blobs(100, 2);
+  auto pre = test::tiny_net();
+  train::Trainer(pre, test::quick_solver(50), train_set, test_set, {}, "").run();
+  auto fc1_after = [&](int64_t finetune_iters, double finetune_lr) {
+    auto opt = tiny_options();
+    opt.magnitude_comparison = false;
+    opt.finetune_iters = finetune_iters;
+    opt.finetune_lr = finetune_lr;
+    auto net = methods::clone_net(pre);
+    methods::run_group_deletion(opt, net, train_set, test_set, {});
+    return net->layer("fc1")->weights()[0].clone();
+  };
+  const auto lasso_only = fc1_after(0, 0);
+  EXPECT_LT((fc1_after(60, 1e-12) - lasso_only).abs().max().item<float>(), 1e-6f);
+  EXPECT_GT((fc1_after(60, 0) - lasso_only).abs().max().item<float>(), 1e-4f);
 }
 
 TEST(MagnitudeBaseline, PrunesExactlyTheSmallestWeights) {
