@@ -1,5 +1,7 @@
 // `xbarcut delete`: group connection deletion (Group Scissor step 2) of a checkpoint, usually a rank-clipped one:
 // group-Lasso training, deletion masks, fine-tuning; writes DIR/model.pt, DIR/summary.json and pictures.
+// Several --lambda values make a sweep (Figure 8): one run per lambda in DIR/lambda_X, the data loaded once,
+// and DIR/summary.json + DIR/routing_vs_error.png over all of them.
 #include <filesystem>
 
 #include <fmt/core.h>
@@ -10,8 +12,10 @@
 #include "common/error.hpp"
 #include "data/dataset_info.hpp"
 #include "methods/group_deletion/group_deletion.hpp"
+#include "methods/group_deletion/magnitude_baseline.hpp"
 #include "nn/crossbar_view.hpp"
 #include "report/cost_report.hpp"
+#include "report/wires_plot.hpp"
 #include "train/checkpoint.hpp"
 #include "train/policy_gamma.hpp"
 
@@ -21,7 +25,7 @@ namespace {
 
 struct DeleteArgs {
   std::string checkpoint, dataset, data_dir, out, mask = "weights";
-  double lambda = -1;
+  std::vector<double> lambdas;
   std::vector<std::string> lambda_for;
   methods::GroupDeletionOptions options;
   HardwareFlags hw;
@@ -60,12 +64,96 @@ train::SolverOptions solver_for(const DeleteArgs& a, const std::string& model) {
   return o;
 }
 
+// One deletion run of `net` (modified in place) into `out`; returns its summary.
+nlohmann::json delete_once(const methods::GroupDeletionOptions& o, nn::Net& net, const LoadedData& data,
+                           const std::string& model, const std::string& dataset, const std::string& checkpoint,
+                           const std::filesystem::path& out) {
+  const auto result = methods::run_group_deletion(o, net, data.train, data.test, data.input);
+
+  train::Checkpoint final_ckpt;
+  final_ckpt.net = net;
+  final_ckpt.input = data.input;
+  final_ckpt.iter = o.iters + o.finetune_iters;
+  final_ckpt.info = {{"command", "delete"}, {"model", model}, {"dataset", dataset}, {"accuracy", result.accuracy},
+                     {"from", checkpoint}, {"delete", methods::to_json(o)}};
+  train::save_checkpoint((out / "model.pt").string(), final_ckpt);
+
+  auto summary = methods::to_json(result);
+  summary["command"] = command_line();
+  summary["checkpoint"] = checkpoint;
+  summary["model"] = model;
+  summary["dataset"] = dataset;
+  summary["options"] = methods::to_json(o);
+  summary["machine"] = machine_info();
+  write_json((out / "summary.json").string(), summary);
+  const auto figures = methods::write_deletion_figures(result, net, o.lasso.hw, out.string());
+
+  fmt::print("{}", report::cost_table(result.cost));
+  fmt::print("accuracy {:.4f} (baseline {:.4f}); crossbar area {:.2f}% (empty crossbars removed {:.2f}%, compacted "
+             "{:.2f}%); routing area {:.2f}%\n",
+             result.accuracy, result.baseline_accuracy, 100 * result.cost.crossbar_area_ratio,
+             100 * result.cost.nonempty_area_ratio, 100 * result.cost.compacted_area_ratio,
+             100 * result.cost.routing_area_ratio);
+  if (result.magnitude)
+    fmt::print("magnitude pruning at the same sparsity (no retraining): accuracy {:.4f}, routing area {:.2f}%\n",
+               result.magnitude->accuracy, 100 * result.magnitude->cost.routing_area_ratio);
+  fmt::print("wrote {}/model.pt, {}/summary.json, {}/live_wires.png and {} matrix pictures in {}/matrices\n",
+             out.string(), out.string(), out.string(), figures.size() - 1, out.string());
+  return summary;
+}
+
+// The sweep's own folder name for one lambda: lambda_0.005 (shortest exact decimal form).
+std::string lambda_folder(double lambda) { return fmt::format("lambda_{}", lambda); }
+
+// DIR/summary.json with one row per lambda, a Markdown table on stdout and the Figure 8 picture.
+void write_sweep(const std::vector<nlohmann::json>& runs, const std::vector<double>& lambdas,
+                 const std::filesystem::path& out) {
+  nlohmann::json rows = nlohmann::json::array();
+  std::vector<report::RoutingErrorPoint> points;
+  const double baseline = runs.front().at("baseline_accuracy").get<double>();
+  std::string table = "| lambda | test accuracy | routing area | crossbar area (empty removed) | live wires |\n"
+                      "|---|---|---|---|---|\n";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const auto& r = runs[i];
+    nlohmann::json wires = nlohmann::json::object();
+    std::string wire_text;
+    for (const auto& m : r.at("matrices"))
+      if (m.value("regularised", false)) {
+        wires[m.at("name").get<std::string>()] = m.at("live_wires_ratio");
+        wire_text += fmt::format("{}{} {:.1f} %", wire_text.empty() ? "" : ", ", m.at("name").get<std::string>(),
+                                 100 * m.at("live_wires_ratio").get<double>());
+      }
+    const double acc = r.at("accuracy").get<double>(), routing = r.at("routing_area_ratio").get<double>();
+    const double xbars = r.at("crossbar_area_ratio_nonempty").get<double>();
+    rows.push_back({{"lambda", lambdas[i]}, {"folder", lambda_folder(lambdas[i])}, {"accuracy", acc},
+                    {"lasso_accuracy", r.value("lasso_accuracy", 0.0)}, {"routing_area_ratio", routing},
+                    {"crossbar_area_ratio", r.at("crossbar_area_ratio")}, {"crossbar_area_ratio_nonempty", xbars},
+                    {"crossbar_area_ratio_compacted", r.at("crossbar_area_ratio_compacted")},
+                    {"live_wires_ratio", wires}});
+    points.push_back({lambdas[i], 1 - acc, routing, xbars});
+    table += fmt::format("| {} | {:.2f} % | {:.2f} % | {:.2f} % | {} |\n", lambdas[i], 100 * acc, 100 * routing,
+                         100 * xbars, wire_text);
+  }
+  nlohmann::json summary{{"baseline_accuracy", baseline}, {"sweep", rows}, {"command", command_line()},
+                         {"options", runs.front().at("options")}, {"machine", machine_info()}};
+  summary["options"].erase("lambda");
+  write_json((out / "summary.json").string(), summary);
+  report::write_routing_error_plot(points, 1 - baseline, (out / "routing_vs_error.png").string());
+  fmt::print("\nlambda sweep (baseline accuracy {:.4f}):\n{}wrote {}/summary.json and {}/routing_vs_error.png\n",
+             baseline, table, out.string(), out.string());
+}
+
 void run_delete(DeleteArgs a) {
   // Everything that can be wrong with the command line is checked before the data is loaded.
-  if (a.lambda < 0) throw Error("--lambda must be >= 0 (the group-Lasso strength, e.g. 0.001)");
+  if (a.lambdas.empty()) throw Error("--lambda needs a value (the group-Lasso strength, e.g. 0.001)");
+  for (double l : a.lambdas)
+    if (!(l >= 0)) throw Error(fmt::format("--lambda must be >= 0 (got {}); it is the group-Lasso strength, e.g. 0.001", l));
+  for (size_t i = 0; i < a.lambdas.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (a.lambdas[i] == a.lambdas[j]) throw Error(fmt::format("--lambda lists {} twice", a.lambdas[i]));
   if (a.mask != "weights" && a.mask != "groups") throw Error("--mask must be 'weights' or 'groups'");
   auto& o = a.options;
-  o.lasso.lambda = a.lambda;
+  o.lasso.lambda = a.lambdas.front();
   for (const auto& item : a.lambda_for) o.lasso.lambda_for.insert(parse_override(item));
   o.lasso.hw = a.hw.options();
   o.mask_zero_weights = a.mask == "weights";
@@ -92,38 +180,20 @@ void run_delete(DeleteArgs a) {
   fmt::print(stderr, "loading {} ...\n", dataset);
   auto data = load_data(dataset, a.data_dir, &ckpt.input);
   if (spec.is_conv_net()) ckpt.net->use_channels_last();
-  const auto result = methods::run_group_deletion(o, ckpt.net, data.train, data.test, data.input);
-
   const std::filesystem::path out(a.out);
-  train::Checkpoint final_ckpt;
-  final_ckpt.net = ckpt.net;
-  final_ckpt.input = data.input;
-  final_ckpt.iter = o.iters + o.finetune_iters;
-  final_ckpt.info = {{"command", "delete"}, {"model", model}, {"dataset", dataset}, {"accuracy", result.accuracy},
-                     {"from", a.checkpoint}, {"delete", methods::to_json(o)}};
-  train::save_checkpoint((out / "model.pt").string(), final_ckpt);
-
-  auto summary = methods::to_json(result);
-  summary["command"] = command_line();
-  summary["checkpoint"] = a.checkpoint;
-  summary["model"] = model;
-  summary["dataset"] = dataset;
-  summary["options"] = methods::to_json(o);
-  summary["machine"] = machine_info();
-  write_json((out / "summary.json").string(), summary);
-  const auto figures = methods::write_deletion_figures(result, ckpt.net, o.lasso.hw, a.out);
-
-  fmt::print("{}", report::cost_table(result.cost));
-  fmt::print("accuracy {:.4f} (baseline {:.4f}); crossbar area {:.2f}% (empty crossbars removed {:.2f}%, compacted "
-             "{:.2f}%); routing area {:.2f}%\n",
-             result.accuracy, result.baseline_accuracy, 100 * result.cost.crossbar_area_ratio,
-             100 * result.cost.nonempty_area_ratio, 100 * result.cost.compacted_area_ratio,
-             100 * result.cost.routing_area_ratio);
-  if (result.magnitude)
-    fmt::print("magnitude pruning at the same sparsity (no retraining): accuracy {:.4f}, routing area {:.2f}%\n",
-               result.magnitude->accuracy, 100 * result.magnitude->cost.routing_area_ratio);
-  fmt::print("wrote {}/model.pt, {}/summary.json, {}/live_wires.png and {} matrix pictures in {}/matrices\n", a.out,
-             a.out, a.out, figures.size() - 1, a.out);
+  if (a.lambdas.size() == 1) {
+    delete_once(o, ckpt.net, data, model, dataset, a.checkpoint, out);
+    return;
+  }
+  std::vector<nlohmann::json> runs;
+  for (size_t i = 0; i < a.lambdas.size(); ++i) {
+    o.lasso.lambda = a.lambdas[i];
+    fmt::print(stderr, "== lambda {} ({} of {})\n", a.lambdas[i], i + 1, a.lambdas.size());
+    auto net = methods::clone_net(ckpt.net);  // every run starts from the checkpoint
+    if (spec.is_conv_net()) net->use_channels_last();
+    runs.push_back(delete_once(o, net, data, model, dataset, a.checkpoint, out / lambda_folder(a.lambdas[i])));
+  }
+  write_sweep(runs, a.lambdas, out);
 }
 
 }  // namespace
@@ -136,7 +206,11 @@ void register_delete(CLI::App& app) {
   cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey (default: the checkpoint's)");
   cmd->add_option("--data-dir", a->data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
   cmd->add_option("--out", a->out, "output folder for model.pt and summary.json")->required();
-  cmd->add_option("--lambda", a->lambda, "group-Lasso strength for every matrix beyond one crossbar")->required();
+  cmd->add_option("--lambda", a->lambdas,
+                  "group-Lasso strength for every matrix beyond one crossbar; a list (0.05,0.1,0.2) runs a sweep "
+                  "into DIR/lambda_X with DIR/routing_vs_error.png")
+      ->required()
+      ->delimiter(',');
   cmd->add_option("--lambda-for", a->lambda_for, "per-matrix override, e.g. --lambda-for fc1_u=0.002 (repeatable)");
   auto& o = a->options;
   cmd->add_option("--iters", o.iters, "group-Lasso training iterations")->capture_default_str();

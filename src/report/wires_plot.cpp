@@ -1,7 +1,9 @@
-// Figure 5 drawn with the shared line-plot renderer: live wires and test accuracy on one 0-100 % axis.
+// Figures 5 and 8 drawn with the shared line-plot renderer.
 #include "report/wires_plot.hpp"
 
 #include <fmt/core.h>
+
+#include <algorithm>
 
 #include "common/error.hpp"
 #include "report/line_plot.hpp"
@@ -37,6 +39,28 @@ void write_wires_plot(const WiresPlot& w, const std::string& path) {
     p.series.push_back({s.name + " wires", x, s.percent, series_colour(i), true, false});
   }
   write_plots({p}, path, PlotOptions{w.width, w.height});
+}
+
+void write_routing_error_plot(const std::vector<RoutingErrorPoint>& points, double baseline_error,
+                              const std::string& path) {
+  if (points.empty()) throw Error("routing-vs-error plot " + path + " has no run to draw");
+  auto sorted = points;
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.lambda < b.lambda; });
+  Plot p{"routing and crossbar area against test error (lambda sweep)", "test error (%)", "% of the original", {}};
+  Series routing{"routing area", {}, {}, series_colour(0), true, true};
+  Series crossbars{"crossbar area, empty removed", {}, {}, series_colour(1), true, true};
+  double top = 0;
+  for (const auto& q : sorted) {
+    routing.x.push_back(100 * q.error), routing.y.push_back(100 * q.routing_area_ratio);
+    crossbars.x.push_back(100 * q.error), crossbars.y.push_back(100 * q.crossbar_area_ratio);
+    top = std::max({top, 100 * q.routing_area_ratio, 100 * q.crossbar_area_ratio});
+  }
+  p.y_lo = 0;
+  p.y_hi = std::max(1.0, 1.3 * top);  // headroom for the legend, drawn top right
+  p.series = {routing, crossbars,
+              {"baseline error", {100 * baseline_error, 100 * baseline_error}, {0, p.y_hi}, series_colour(6), true,
+               false}};
+  write_plots({p}, path);
 }
 
 }  // namespace xbarcut::report

@@ -1,5 +1,6 @@
-// Group Scissor's Figure 5 as a PNG: live routing wires (% of each matrix's wires) against iteration, one line
-// per matrix, test accuracy on the same % axis, the deletion point marked. stb only; labels in a 5x7 font.
+// Group Scissor's routing figures as PNGs: Figure 5, live routing wires (% of each matrix's wires) against
+// iteration, one line per matrix, test accuracy on the same % axis, the deletion point marked; Figure 8, routing
+// area against test error for a sweep of lambda. stb only; labels in a 5x7 font.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -25,5 +26,18 @@ struct WiresPlot {
 // Writes the plot as an RGB PNG. Throws xbarcut::Error when there is no series or no iteration, a series
 // length differs from iters, the size is below 200 x 150, or the file cannot be written.
 void write_wires_plot(const WiresPlot& plot, const std::string& path);
+
+// One group-deletion run of a lambda sweep.
+struct RoutingErrorPoint {
+  double lambda = 0;
+  double error = 0;               // test error, 0..1
+  double routing_area_ratio = 1;  // mean over the big matrices
+  double crossbar_area_ratio = 1; // empty crossbars removed
+};
+
+// Figure 8: routing area and crossbar area (%) against test error (%), points in order of lambda, the baseline
+// error as a vertical line. Throws xbarcut::Error when there is no point or the file cannot be written.
+void write_routing_error_plot(const std::vector<RoutingErrorPoint>& points, double baseline_error,
+                              const std::string& path);
 
 }  // namespace xbarcut::report

@@ -53,7 +53,28 @@ grep -q "routing area" "$work/del.txt" || fail "no routing area line"
 [ -s "$work/del/live_wires.png" ] || fail "no live_wires.png"
 [ -s "$work/del/matrices/fc1.png" ] || fail "no matrices/fc1.png"
 
+# A lambda sweep: one run per value in its own folder, the sweep summary and Figure 8.
+"$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.002,0.05 --iters 100 --finetune-iters 50 --no-magnitude \
+  --display 0 --test-interval 0 --out "$work/sweep" >"$work/sweep.txt" 2>&1 || fail "sweep: $(tail -3 "$work/sweep.txt")"
+$py - "$work/sweep" <<'PYEOF' || fail "sweep summary"
+import json, os, sys
+d = sys.argv[1]
+j = json.load(open(os.path.join(d, "summary.json")))
+rows = j["sweep"]
+assert [r["lambda"] for r in rows] == [0.002, 0.05], rows
+for r in rows:
+    run = json.load(open(os.path.join(d, r["folder"], "summary.json")))
+    assert run["options"]["lambda"] == r["lambda"] and run["accuracy"] == r["accuracy"], (run["options"], r)
+    assert run["routing_area_ratio"] == r["routing_area_ratio"]
+    assert os.path.getsize(os.path.join(d, r["folder"], "model.pt")) > 0
+assert "lambda" not in j["options"]
+PYEOF
+[ -s "$work/sweep/routing_vs_error.png" ] || fail "no routing_vs_error.png"
+grep -q "^| 0.05 |" "$work/sweep.txt" || fail "no sweep table row for lambda 0.05"
+
 base="$work/base/model.pt"
+expect_error delete --checkpoint "$base" --lambda 0.001,0.001 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001,-0.1 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda -1 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc9=0.1 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc2=0.1 --out "$work/x"

@@ -74,3 +74,25 @@ TEST(WiresPlot, RefusesMalformedInput) {
   EXPECT_THROW(report::write_wires_plot(p, dir.file("c.png")), Error);
   EXPECT_THROW(report::write_wires_plot(two_lines(), "/proc/no/such/dir/x.png"), Error);
 }
+
+// Figure 8: the routing-area series lies at its percentage of a 0..(130 % of the highest value) axis, the
+// crossbar-area series above it; no point is an error.
+TEST(RoutingErrorPlot, DrawsBothAreasAgainstError) {
+  report::test::ScratchDir dir;
+  const std::vector<report::RoutingErrorPoint> points = {{0.2, 0.03, 0.5, 1.0}, {0.1, 0.01, 0.5, 1.0}};
+  report::write_routing_error_plot(points, 0.02, dir.file("sweep.png"));
+  const auto img = load(dir.file("sweep.png"));
+  ASSERT_EQ(img.width, 640);
+  ASSERT_EQ(img.height, 400);
+  const int y0 = 400 - 40, ytop = 26, x = 200;
+  auto near = [&](double percent, unsigned char r, unsigned char g, unsigned char b) {
+    const int y = static_cast<int>(y0 - percent / 130.0 * (y0 - ytop));
+    for (int dy = -2; dy <= 2; ++dy)
+      if (img.is(x, y + dy, r, g, b)) return true;
+    return false;
+  };
+  EXPECT_TRUE(near(50, 31, 90, 200)) << "routing area (first palette colour) at 50 %";
+  EXPECT_TRUE(near(100, 210, 40, 40)) << "crossbar area (second palette colour) at 100 %";
+  EXPECT_FALSE(near(50, 210, 40, 40));
+  EXPECT_THROW(report::write_routing_error_plot({}, 0.02, dir.file("none.png")), Error);
+}
