@@ -3,6 +3,7 @@
 // Several --lambda values make a sweep (Figure 8): one run per lambda in DIR/lambda_X, the data loaded once,
 // and DIR/summary.json + DIR/routing_vs_error.png over all of them.
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/core.h>
 
@@ -105,6 +106,19 @@ nlohmann::json delete_once(const methods::GroupDeletionOptions& o, nn::Net& net,
 // The sweep's own folder name for one lambda: lambda_0.005 (shortest exact decimal form).
 std::string lambda_folder(double lambda) { return fmt::format("lambda_{}", lambda); }
 
+// A finished run of the same sweep point (same checkpoint, dataset and options) left by an earlier, interrupted or
+// extended sweep, so a sweep can be resumed or widened without redoing its runs; null when there is none.
+nlohmann::json finished_run(const std::filesystem::path& dir, const methods::GroupDeletionOptions& o,
+                            const std::string& checkpoint, const std::string& dataset) {
+  std::ifstream in(dir / "summary.json");
+  if (!in || !std::filesystem::exists(dir / "model.pt")) return nullptr;
+  const auto j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || j.value("checkpoint", "") != checkpoint || j.value("dataset", "") != dataset ||
+      !j.contains("options") || j["options"] != methods::to_json(o))
+    return nullptr;
+  return j;
+}
+
 // DIR/summary.json with one row per lambda, a Markdown table on stdout and the Figure 8 picture.
 void write_sweep(const std::vector<nlohmann::json>& runs, const std::vector<double>& lambdas,
                  const std::filesystem::path& out) {
@@ -189,9 +203,15 @@ void run_delete(DeleteArgs a) {
   for (size_t i = 0; i < a.lambdas.size(); ++i) {
     o.lasso.lambda = a.lambdas[i];
     fmt::print(stderr, "== lambda {} ({} of {})\n", a.lambdas[i], i + 1, a.lambdas.size());
+    const auto dir = out / lambda_folder(a.lambdas[i]);
+    if (auto done = finished_run(dir, o, a.checkpoint, dataset); !done.is_null()) {
+      fmt::print(stderr, "{} already holds this run (same checkpoint and options): reused\n", dir.string());
+      runs.push_back(done);
+      continue;
+    }
     auto net = methods::clone_net(ckpt.net);  // every run starts from the checkpoint
     if (spec.is_conv_net()) net->use_channels_last();
-    runs.push_back(delete_once(o, net, data, model, dataset, a.checkpoint, out / lambda_folder(a.lambdas[i])));
+    runs.push_back(delete_once(o, net, data, model, dataset, a.checkpoint, dir));
   }
   write_sweep(runs, a.lambdas, out);
 }

@@ -71,6 +71,16 @@ assert "lambda" not in j["options"]
 PYEOF
 [ -s "$work/sweep/routing_vs_error.png" ] || fail "no routing_vs_error.png"
 grep -q "^| 0.05 |" "$work/sweep.txt" || fail "no sweep table row for lambda 0.05"
+# Widening the sweep reuses the finished runs (same checkpoint and options) and adds only the new lambda.
+"$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.002,0.05,0.01 --iters 100 --finetune-iters 50 --no-magnitude \
+  --display 0 --test-interval 0 --out "$work/sweep" >"$work/sweep2.txt" 2>&1 || fail "sweep 2: $(tail -3 "$work/sweep2.txt")"
+[ "$(grep -c "reused" "$work/sweep2.txt")" = 2 ] || fail "the widened sweep did not reuse both finished runs"
+$py -c "import json,sys; assert [r['lambda'] for r in json.load(open(sys.argv[1]))['sweep']] == [0.002, 0.05, 0.01]" \
+  "$work/sweep/summary.json" || fail "widened sweep summary"
+# Other options: nothing is reused.
+"$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.002,0.05 --iters 120 --finetune-iters 50 --no-magnitude \
+  --display 0 --test-interval 0 --out "$work/sweep" >"$work/sweep3.txt" 2>&1 || fail "sweep 3: $(tail -3 "$work/sweep3.txt")"
+grep -q "reused" "$work/sweep3.txt" && fail "a run with other options was reused"
 
 base="$work/base/model.pt"
 expect_error delete --checkpoint "$base" --lambda 0.001,0.001 --out "$work/x"
