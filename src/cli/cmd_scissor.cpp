@@ -88,6 +88,14 @@ void run_scissor(const ScissorArgs& a) {
   HardwareFlags hw_flags;
   hw_flags.xbar = cfg.xbar;
   const auto hw = hw_flags.options();  // a bad crossbar size fails here, before any training
+  // `delete --lambda a,b` is a sweep with no single model for the next step and the report: refuse it up front.
+  for (const auto& step : cfg.steps) {
+    const auto it = std::find(step.flags.begin(), step.flags.end(), "--lambda");
+    if (step.name == "delete" && it != step.flags.end() && std::next(it) != step.flags.end() &&
+        std::next(it)->find(',') != std::string::npos)
+      throw Error("delete.lambda = \"" + *std::next(it) + "\" is a sweep; the pipeline needs one lambda (run the sweep "
+                  "with xbarcut delete --lambda " + *std::next(it) + ")");
+  }
 
   std::vector<std::string> wanted = kSteps;
   if (!a.only.empty()) {

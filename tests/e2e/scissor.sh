@@ -18,6 +18,9 @@ expect_error scissor --config "$work/missing.toml"
 printf 'dataset = "fashion-mnist"\nxbar = "0x0"\n[train]\nmodel = "lenet"\n' >"$work/xbar.toml"
 expect_error scissor --config "$work/xbar.toml" --out "$work/run0"
 [ ! -e "$work/run0/train" ] || fail "a bad crossbar size must fail before any training"
+printf 'dataset = "fashion-mnist"\n[train]\nmodel = "lenet"\n[delete]\nlambda = "0.001,0.002"\n' >"$work/sweep.toml"
+expect_error scissor --config "$work/sweep.toml" --out "$work/run1"
+[ ! -e "$work/run1/train" ] || fail "a lambda sweep in the pipeline must fail before any training"
 
 if [ ! -d /usr/share/datasets/fashion-mnist ] && [ -z "${XBARCUT_DATA:-}" ]; then
   echo "skip: no Fashion-MNIST"
