@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/hardware_flags.hpp"
 #include "cli/run_support.hpp"
+#include "cli/solver_flags.hpp"
 #include "common/error.hpp"
 #include "data/dataset_info.hpp"
 #include "methods/group_deletion/group_deletion.hpp"
@@ -18,21 +19,20 @@
 #include "report/cost_report.hpp"
 #include "report/wires_plot.hpp"
 #include "train/checkpoint.hpp"
-#include "train/policy_gamma.hpp"
 
 namespace xbarcut::cli {
 
 namespace {
 
 struct DeleteArgs {
-  std::string checkpoint, dataset, data_dir, out, mask = "weights";
+  std::string checkpoint, dataset, data_dir, out, mask = "weights", lasso_step = "subgradient";
   std::vector<double> lambdas;
   std::vector<std::string> lambda_for;
   methods::GroupDeletionOptions options;
   HardwareFlags hw;
   bool no_magnitude = false;
   int threads = 0;
-  std::map<std::string, CLI::Option*> given;  // solver flags the user set; the rest follow the model
+  SolverFlags solver;  // solver flags the user set; the rest follow the model
 };
 
 // "fc1_u=0.002" -> (fc1_u, 0.002)
@@ -51,17 +51,9 @@ std::pair<std::string, double> parse_override(const std::string& item) {
 
 train::SolverOptions solver_for(const DeleteArgs& a, const std::string& model) {
   auto o = train::default_solver(model);
-  const auto& s = a.options.solver;
-  auto set = [&](const char* name) { return a.given.at(name)->count() > 0; };
-  if (set("--lr")) o.base_lr = s.base_lr;
-  if (set("--lr-policy")) train::change_lr_policy(o, s.lr_policy);
-  if (set("--batch")) o.batch = s.batch;
-  if (set("--momentum")) o.momentum = s.momentum;
-  if (set("--weight-decay")) o.weight_decay = s.weight_decay;
-  if (set("--seed")) o.seed = s.seed;
-  if (set("--display")) o.display = s.display;
-  if (set("--test-interval")) o.test_interval = s.test_interval;
-  if (o.lr_policy == "multistep") o.lr_policy = "fixed";  // the model's step points lie beyond a short run
+  // The model's own step points (convnet: 60k, 65k) belong to a run from scratch, not to a deletion run.
+  if (o.lr_policy == "multistep" && !a.solver.set("--stepvalues")) o.lr_policy = "fixed";
+  a.solver.apply(o);
   return o;
 }
 
@@ -167,6 +159,7 @@ void run_delete(DeleteArgs a) {
       if (a.lambdas[i] == a.lambdas[j]) throw Error(fmt::format("--lambda lists {} twice", a.lambdas[i]));
   if (a.mask != "weights" && a.mask != "groups") throw Error("--mask must be 'weights' or 'groups'");
   auto& o = a.options;
+  o.lasso.step = methods::parse_lasso_step(a.lasso_step);
   o.lasso.lambda = a.lambdas.front();
   for (const auto& item : a.lambda_for) o.lasso.lambda_for.insert(parse_override(item));
   o.lasso.hw = a.hw.options();
@@ -182,7 +175,7 @@ void run_delete(DeleteArgs a) {
       data::num_classes(dataset) != spec.classes)
     throw Error("checkpoint " + a.checkpoint + " was made for another input shape than " + dataset + "'s");
   o.solver = solver_for(a, model);
-  if (o.lasso.step == "subgradient" && o.lasso.zero_threshold > 0 &&
+  if (o.lasso.step == methods::LassoStep::subgradient && o.lasso.zero_threshold > 0 &&
       o.lasso.zero_threshold < o.solver.base_lr * o.lasso.lambda)
     fmt::print(stderr,
                "warning: --lasso-threshold {} is below lr * lambda = {}: the weights of a dead group oscillate "
@@ -241,24 +234,20 @@ void register_delete(CLI::App& app) {
   cmd->add_option("--lasso-threshold", o.lasso.zero_threshold,
                   "after each step set |w| below this to 0 (the authors' code: 1e-4)")
       ->capture_default_str();
-  cmd->add_option("--lasso-step", o.lasso.step,
+  cmd->add_option("--lasso-step", a->lasso_step,
                   "subgradient: eq. 6 added to the gradient (the paper) | proximal: shrink every group by lr * lambda "
                   "after each step, so groups reach exact zero")
+      ->capture_default_str();
+  cmd->add_option("--lasso-adaptive", o.lasso.adaptive,
+                  "adaptive group Lasso (ours): scale each group's lambda by (mean group norm / its starting norm)^"
+                  "this, so weak groups go first and strong ones shrink less; 0 = the paper's plain group Lasso, 1 the "
+                  "usual choice")
       ->capture_default_str();
   cmd->add_option("--mask", a->mask, "weights: delete every zero weight (the paper) | groups: only all-zero groups")
       ->capture_default_str();
   cmd->add_option("--record-every", o.record_every, "live-wire record interval (iterations)")->capture_default_str();
   cmd->add_flag("--no-magnitude", a->no_magnitude, "skip the magnitude-pruning comparison");
-  auto& s = o.solver;
-  a->given["--lr"] = cmd->add_option("--lr", s.base_lr, "base learning rate (default: the model's Caffe solver)");
-  a->given["--lr-policy"] = cmd->add_option("--lr-policy", s.lr_policy, "fixed | inv | ... (default: the model's)");
-  a->given["--batch"] = cmd->add_option("--batch", s.batch, "batch size (default: the model's)");
-  a->given["--momentum"] = cmd->add_option("--momentum", s.momentum, "SGD momentum (default 0.9)");
-  a->given["--weight-decay"] = cmd->add_option("--weight-decay", s.weight_decay, "L2 weight decay (default: the model's)");
-  a->given["--seed"] = cmd->add_option("--seed", s.seed, "batch order seed (default 1)");
-  a->given["--display"] = cmd->add_option("--display", s.display, "progress line every N iterations");
-  a->given["--test-interval"] =
-      cmd->add_option("--test-interval", s.test_interval, "test accuracy every N iterations (0 = end of each phase)");
+  a->solver.add_to(cmd, /*long_runs=*/false);
   cmd->add_option("--threads", a->threads, "CPU threads (default: all)");
   a->hw.add_to(cmd);
   cmd->callback([a] { run_delete(*a); });

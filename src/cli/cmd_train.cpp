@@ -6,12 +6,12 @@
 
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
+#include "cli/solver_flags.hpp"
 #include "common/error.hpp"
 #include "data/dataset_info.hpp"
 #include "nn/deep_models.hpp"
 #include "nn/net.hpp"
 #include "train/checkpoint.hpp"
-#include "train/policy_gamma.hpp"
 #include "train/trainer.hpp"
 
 namespace xbarcut::cli {
@@ -27,30 +27,13 @@ struct TrainArgs {
   double epochs = 0;
   bool resume = false;
   int threads = 0;
-  train::SolverOptions solver;
-  // Which solver fields the user set; the rest take the model's Caffe defaults.
-  std::map<std::string, CLI::Option*> given;
+  SolverFlags solver;  // what the user typed; the rest take the model's Caffe defaults
 };
 
 // Overrides the model's default solver with what the user typed.
 train::SolverOptions effective_solver(const TrainArgs& a, int64_t train_size) {
   auto o = train::default_solver(a.model);
-  auto set = [&](const char* name) { return a.given.at(name)->count() > 0; };
-  if (set("--batch")) o.batch = a.solver.batch;
-  if (set("--lr")) o.base_lr = a.solver.base_lr;
-  if (set("--lr-policy")) train::change_lr_policy(o, a.solver.lr_policy);
-  if (set("--gamma")) o.gamma = a.solver.gamma;
-  if (set("--power")) o.power = a.solver.power;
-  if (set("--stepsize")) o.stepsize = a.solver.stepsize;
-  if (set("--stepvalues")) o.stepvalues = a.solver.stepvalues;
-  if (set("--momentum")) o.momentum = a.solver.momentum;
-  if (set("--weight-decay")) o.weight_decay = a.solver.weight_decay;
-  if (set("--seed")) o.seed = a.solver.seed;
-  if (set("--test-interval")) o.test_interval = a.solver.test_interval;
-  if (set("--display")) o.display = a.solver.display;
-  if (set("--checkpoint-every")) o.checkpoint_every = a.solver.checkpoint_every;
-  if (set("--crop-pad")) o.crop_pad = a.solver.crop_pad;
-  if (set("--flip")) o.flip = a.solver.flip;
+  a.solver.apply(o);
   if (a.iters > 0) o.max_iter = a.iters;
   if (a.epochs > 0) {
     if (o.batch <= 0) throw Error("--batch must be at least 1");
@@ -149,27 +132,7 @@ void register_train(CLI::App& app) {
   auto* iters = cmd->add_option("--iters", a->iters, "training iterations (default: the model's Caffe solver; "
                                                      "lenet 10000, convnet 70000)");
   cmd->add_option("--epochs", a->epochs, "training length in epochs instead of iterations")->excludes(iters);
-  auto& s = a->solver;
-  a->given["--batch"] = cmd->add_option("--batch", s.batch, "batch size (lenet 64, convnet 100)");
-  a->given["--lr"] = cmd->add_option("--lr", s.base_lr, "base learning rate (lenet 0.01, convnet 0.001)");
-  a->given["--lr-policy"] =
-      cmd->add_option("--lr-policy", s.lr_policy, "fixed | step | multistep | inv | exp | poly | cosine");
-  a->given["--gamma"] = cmd->add_option("--gamma", s.gamma, "lr policy gamma (default: the model's, or when --lr-policy changes the policy: step/multistep 0.1, inv 1e-4, exp 0.9999)");
-  a->given["--power"] = cmd->add_option("--power", s.power, "lr policy power (inv, poly; default 0.75)");
-  a->given["--stepsize"] = cmd->add_option("--stepsize", s.stepsize, "iterations per step (policy step)");
-  a->given["--stepvalues"] =
-      cmd->add_option("--stepvalues", s.stepvalues, "iterations where the lr drops (policy multistep), e.g. 5000,8000")
-          ->delimiter(',');
-  a->given["--momentum"] = cmd->add_option("--momentum", s.momentum, "SGD momentum (default 0.9)");
-  a->given["--weight-decay"] = cmd->add_option("--weight-decay", s.weight_decay, "L2 weight decay (lenet 5e-4, convnet 0.004)");
-  a->given["--seed"] = cmd->add_option("--seed", s.seed, "random seed for initialisation and batch order (default 1)");
-  a->given["--test-interval"] =
-      cmd->add_option("--test-interval", s.test_interval, "test accuracy every N iterations (0 = at the end)");
-  a->given["--display"] = cmd->add_option("--display", s.display, "progress line every N iterations");
-  a->given["--checkpoint-every"] =
-      cmd->add_option("--checkpoint-every", s.checkpoint_every, "write DIR/checkpoint.pt every N iterations");
-  a->given["--crop-pad"] = cmd->add_option("--crop-pad", s.crop_pad, "random-crop augmentation with this padding (0 = off)");
-  a->given["--flip"] = cmd->add_flag("--flip", s.flip, "random horizontal flips");
+  a->solver.add_to(cmd, /*long_runs=*/true);
   cmd->add_flag("--resume", a->resume, "continue from DIR/checkpoint.pt if it exists (same options as the first run)");
   cmd->add_option("--threads", a->threads, "CPU threads (default: all hardware threads)");
   cmd->callback([a] { run_train(*a); });

@@ -77,10 +77,18 @@ grep -q "^| 0.05 |" "$work/sweep.txt" || fail "no sweep table row for lambda 0.0
 [ "$(grep -c "reused" "$work/sweep2.txt")" = 2 ] || fail "the widened sweep did not reuse both finished runs"
 $py -c "import json,sys; assert [r['lambda'] for r in json.load(open(sys.argv[1]))['sweep']] == [0.002, 0.05, 0.01]" \
   "$work/sweep/summary.json" || fail "widened sweep summary"
-# Other options: nothing is reused.
+# Other options (the adaptive lasso, a multistep policy of the run's own): nothing is reused, and the options
+# reach the runs.
 "$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.002,0.05 --iters 120 --finetune-iters 50 --no-magnitude \
+  --lasso-adaptive 1 --lr-policy multistep --stepvalues 60,90 \
   --display 0 --test-interval 0 --out "$work/sweep" >"$work/sweep3.txt" 2>&1 || fail "sweep 3: $(tail -3 "$work/sweep3.txt")"
 grep -q "reused" "$work/sweep3.txt" && fail "a run with other options was reused"
+$py - "$work/sweep/lambda_0.05/summary.json" <<'PYEOF' || fail "sweep 3 options"
+import json, sys
+o = json.load(open(sys.argv[1]))["options"]
+assert o["lasso_adaptive"] == 1 and o["iters"] == 120, o
+assert o["solver"]["lr_policy"] == "multistep" and o["solver"]["stepvalues"] == [60, 90], o["solver"]
+PYEOF
 
 base="$work/base/model.pt"
 expect_error delete --checkpoint "$base" --lambda 0.001,0.001 --out "$work/x"
@@ -92,6 +100,9 @@ expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc1 --out "
 expect_error delete --checkpoint "$base" --lambda 0.001 --iters 0 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --finetune-lr -0.1 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --mask rows --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --lasso-adaptive -1 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --lr-policy multistep --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --lr-policy multistep --stepvalues 50,20 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --xbar 1024x1024 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --dataset cifar10 --out "$work/x"
 expect_error delete --checkpoint "$work/missing.pt" --lambda 0.001 --out "$work/x"

@@ -48,25 +48,44 @@ torch::Tensor CrossbarGroups::col_group_norms(const torch::Tensor& m) const {
   return torch::zeros({blocks, tiling_.cols}).index_add_(0, row_block_of_, sq).sqrt_();
 }
 
-double CrossbarGroups::penalty(const torch::Tensor& m) const {
-  return row_group_norms(m).sum().item<double>() + col_group_norms(m).sum().item<double>();
+double CrossbarGroups::penalty(const torch::Tensor& m, const GroupWeights& weights) const {
+  if (!weights.defined()) return row_group_norms(m).sum().item<double>() + col_group_norms(m).sum().item<double>();
+  return (row_group_norms(m) * weights.rows).sum().item<double>() +
+         (col_group_norms(m) * weights.cols).sum().item<double>();
 }
 
-torch::Tensor CrossbarGroups::gradient(const torch::Tensor& m, double lambda, double epsilon) const {
+torch::Tensor CrossbarGroups::gradient(const torch::Tensor& m, double lambda, double epsilon,
+                                       const GroupWeights& weights) const {
   auto w = m.detach().to(torch::kFloat32);
   // Spread each group's norm back over its weights: row group (r, block of c), column group (block of r, c).
-  auto row = row_group_norms(w).clamp_min_(epsilon).index_select(1, col_block_of_);
-  auto col = col_group_norms(w).clamp_min_(epsilon).index_select(0, row_block_of_);
-  return (w / row + w / col).mul_(lambda);
+  auto row = row_group_norms(w).clamp_min_(epsilon);
+  auto col = col_group_norms(w).clamp_min_(epsilon);
+  if (weights.defined()) {
+    row = row / weights.rows;
+    col = col / weights.cols;
+  }
+  return (w / row.index_select(1, col_block_of_) + w / col.index_select(0, row_block_of_)).mul_(lambda);
 }
 
-torch::Tensor CrossbarGroups::shrink(const torch::Tensor& m, double t) const {
+torch::Tensor CrossbarGroups::shrink(const torch::Tensor& m, double t, const GroupWeights& weights) const {
   auto w = m.detach().to(torch::kFloat32).clone();
   // An all-zero group has norm 0: the clamp makes its factor 1 - huge, clamped to 0, so it stays zero.
-  auto factor = [t](const torch::Tensor& norms) { return (1.0 - t / norms.clamp_min(1e-30)).clamp_min_(0.0); };
-  w.mul_(factor(row_group_norms(w)).index_select(1, col_block_of_));
-  w.mul_(factor(col_group_norms(w)).index_select(0, row_block_of_));
+  auto factor = [t](const torch::Tensor& norms, const torch::Tensor& weight) {
+    auto step = weight.defined() ? weight * t : torch::full_like(norms, t);
+    return (1.0 - step / norms.clamp_min(1e-30)).clamp_min_(0.0);
+  };
+  w.mul_(factor(row_group_norms(w), weights.rows).index_select(1, col_block_of_));
+  w.mul_(factor(col_group_norms(w), weights.cols).index_select(0, row_block_of_));
   return w;
+}
+
+GroupWeights CrossbarGroups::adaptive_weights(const torch::Tensor& m, double gamma) const {
+  auto weigh = [gamma](const torch::Tensor& norms) {
+    const auto live = norms.gt(0);
+    const double mean = live.any().item<bool>() ? norms.masked_select(live).mean().item<double>() : 1.0;
+    return (mean / norms.clamp_min(mean * 1e-3)).pow_(gamma);
+  };
+  return {weigh(row_group_norms(m)), weigh(col_group_norms(m))};
 }
 
 torch::Tensor CrossbarGroups::live_mask(const torch::Tensor& m) const {

@@ -9,6 +9,14 @@
 
 namespace xbarcut::methods {
 
+LassoStep parse_lasso_step(const std::string& text) {
+  if (text == "subgradient") return LassoStep::subgradient;
+  if (text == "proximal") return LassoStep::proximal;
+  throw Error("--lasso-step must be 'subgradient' (the paper's eq. 6) or 'proximal' (got '" + text + "')");
+}
+
+std::string to_string(LassoStep step) { return step == LassoStep::proximal ? "proximal" : "subgradient"; }
+
 void validate(const GroupLassoOptions& o) {
   if (!(o.lambda >= 0)) throw Error(fmt::format("--lambda must be >= 0 (got {})", o.lambda));
   for (const auto& [name, lambda] : o.lambda_for)
@@ -16,8 +24,9 @@ void validate(const GroupLassoOptions& o) {
   if (!(o.epsilon > 0)) throw Error(fmt::format("the group-norm epsilon must be > 0 (got {})", o.epsilon));
   if (!(o.zero_threshold >= 0))
     throw Error(fmt::format("--zero-threshold must be >= 0 (got {})", o.zero_threshold));
-  if (o.step != "subgradient" && o.step != "proximal")
-    throw Error("--lasso-step must be 'subgradient' (the paper's eq. 6) or 'proximal' (got '" + o.step + "')");
+  if (!(o.adaptive >= 0 && o.adaptive <= 10))
+    throw Error(fmt::format("--lasso-adaptive must be in [0, 10] (got {}); 0 is the plain group Lasso, 1 the usual "
+                            "adaptive one", o.adaptive));
   hw::validate(o.hw);
 }
 
@@ -34,7 +43,10 @@ GroupLasso::GroupLasso(const nn::Net& net, GroupLassoOptions options) : options_
       big.insert(names[i]);
       auto it = options_.lambda_for.find(names[i]);
       const double lambda = it != options_.lambda_for.end() ? it->second : options_.lambda;
-      targets_.push_back({names[i], layer, i, CrossbarGroups(std::move(tiling)), lambda});
+      CrossbarGroups groups(std::move(tiling));
+      GroupWeights weights;
+      if (options_.adaptive > 0) weights = groups.adaptive_weights(mats[i].detach(), options_.adaptive);
+      targets_.push_back({names[i], layer, i, std::move(groups), lambda, std::move(weights)});
     }
   }
   for (const auto& [name, lambda] : options_.lambda_for) {
@@ -56,7 +68,7 @@ void GroupLasso::add_gradients() const {
     auto w = t.weight();
     if (!w.grad().defined()) continue;
     // Crossbar layout [N, M] back to module layout [out, in(, k, k)].
-    auto g = t.groups.gradient(t.matrix(), t.lambda, options_.epsilon).t().reshape(w.sizes());
+    auto g = t.groups.gradient(t.matrix(), t.lambda, options_.epsilon, t.weights).t().reshape(w.sizes());
     w.mutable_grad().add_(g.to(w.dtype()));
   }
 }
@@ -66,7 +78,7 @@ void GroupLasso::proximal_step(double lr) const {
   for (const auto& t : targets_) {
     if (t.lambda == 0) continue;
     auto w = t.weight();
-    w.copy_(t.groups.shrink(t.matrix(), lr * t.lambda).t().contiguous().reshape(w.sizes()));
+    w.copy_(t.groups.shrink(t.matrix(), lr * t.lambda, t.weights).t().contiguous().reshape(w.sizes()));
   }
 }
 
@@ -81,7 +93,7 @@ void GroupLasso::zero_small_weights() const {
 
 double GroupLasso::penalty() const {
   double sum = 0;
-  for (const auto& t : targets_) sum += t.lambda * t.groups.penalty(t.matrix());
+  for (const auto& t : targets_) sum += t.lambda * t.groups.penalty(t.matrix(), t.weights);
   return sum;
 }
 

@@ -12,16 +12,24 @@
 
 namespace xbarcut::methods {
 
+// How the regulariser enters training. subgradient: eq. 6, lambda * w / ||group|| added to the gradient (the
+// paper; a group only reaches zero through zero_threshold). proximal: after each solver step every group is
+// shrunk by lr * lambda (group soft-thresholding), which makes a group exactly zero once the data gradient
+// can no longer hold it up.
+enum class LassoStep { subgradient, proximal };
+// "subgradient" | "proximal"; anything else throws a one-line xbarcut::Error naming --lasso-step.
+LassoStep parse_lasso_step(const std::string& text);
+std::string to_string(LassoStep step);
+
 struct GroupLassoOptions {
   double lambda = 1e-3;                      // global strength (eq. 4); the accuracy / wires trade-off
   std::map<std::string, double> lambda_for;  // per-matrix overrides by crossbar matrix name (fc1_u, conv2 ...)
   double epsilon = 1e-8;                     // group norms below this count as this in w / ||group||
   double zero_threshold = 1e-4;              // |w| below this is set to 0 after each step (the authors' code)
-  // How the regulariser enters training. "subgradient": eq. 6, lambda * w / ||group|| added to the gradient (the
-  // paper; a group only reaches zero through zero_threshold). "proximal": after each solver step every group is
-  // shrunk by lr * lambda (group soft-thresholding), which makes a group exactly zero once the data gradient
-  // can no longer hold it up.
-  std::string step = "subgradient";
+  LassoStep step = LassoStep::subgradient;
+  // Adaptive group Lasso: each group's lambda is scaled by (mean group norm / its norm when the phase starts)^
+  // adaptive, so weak groups go first and strong ones are biased less (ours, docs/delete.md). 0 = the paper's.
+  double adaptive = 0;
   hw::HardwareOptions hw;                    // crossbar size and tiling policy: they define the groups
 };
 
@@ -35,6 +43,7 @@ struct LassoTarget {
   size_t index = 0;
   CrossbarGroups groups;
   double lambda = 0;
+  GroupWeights weights;  // adaptive group-Lasso weights, fixed when the regulariser is made; undefined = all 1
 
   torch::Tensor weight() const { return layer->weights()[index]; }  // module layout, the parameter itself
   torch::Tensor matrix() const { return layer->matrices()[index]; }  // crossbar layout N x M, detached copy
@@ -54,7 +63,7 @@ class GroupLasso {
   // Proximal step: shrinks every group of every regularised matrix by lr * lambda (call after the solver step,
   // with the learning rate of that step).
   void proximal_step(double lr) const;
-  bool proximal() const { return options_.step == "proximal"; }
+  bool proximal() const { return options_.step == LassoStep::proximal; }
   // Sets every |w| < zero_threshold of the regularised matrices to exactly 0 (call after the solver step).
   void zero_small_weights() const;
   // sum over targets of lambda * sum of group norms: the regulariser's value.

@@ -139,3 +139,36 @@ TEST(CrossbarGroups, RejectsAMatrixOfAnotherShape) {
   methods::CrossbarGroups g(hw::tile_matrix(8, 8, hw::CrossbarShape{4, 4}));
   EXPECT_ANY_THROW(g.row_group_norms(torch::zeros({8, 7})));
 }
+
+TEST(CrossbarGroups, GroupWeightsScaleShrinkGradientAndPenalty) {
+  torch::manual_seed(6);
+  auto m = torch::randn({12, 8});
+  methods::CrossbarGroups g(hw::tile_matrix(12, 8, hw::CrossbarShape{4, 4}));
+  const methods::GroupWeights twos{torch::full_like(g.row_group_norms(m), 2.0), torch::full_like(g.col_group_norms(m), 2.0)};
+  // A uniform weight of 2 is the plain regulariser at twice the strength.
+  EXPECT_TRUE(torch::allclose(g.shrink(m, 0.3, twos), g.shrink(m, 0.6), 1e-5, 1e-6));
+  EXPECT_TRUE(torch::allclose(g.gradient(m, 0.1, 1e-8, twos), g.gradient(m, 0.2, 1e-8), 1e-5, 1e-6));
+  EXPECT_NEAR(g.penalty(m, twos), 2 * g.penalty(m), 1e-3);
+  // A zero weight spares its group: row 0 of the first tile keeps its direction through the row pass.
+  auto rows = torch::ones_like(twos.rows), cols = torch::zeros_like(twos.cols);
+  rows[0][0] = 0.0;
+  auto shrunk = g.shrink(m, 0.3, {rows, cols});
+  EXPECT_TRUE(torch::allclose(shrunk[0].slice(0, 0, 4), m[0].slice(0, 0, 4)));
+  EXPECT_FALSE(torch::allclose(shrunk[1].slice(0, 0, 4), m[1].slice(0, 0, 4)));
+}
+
+TEST(CrossbarGroups, AdaptiveWeightsPushWeakGroupsHarder) {
+  // One 4x4 tile; rows with norms 1, 1, 2 and 0 (mean of the live ones 4/3).
+  auto m = torch::zeros({4, 4});
+  m[0][0] = 1.0;
+  m[1][1] = 1.0;
+  m[2][2] = 2.0;
+  methods::CrossbarGroups g(hw::tile_matrix(4, 4, hw::CrossbarShape{4, 4}));
+  const auto w = g.adaptive_weights(m, 1.0);
+  EXPECT_NEAR(w.rows[0][0].item<double>(), 4.0 / 3, 1e-5);
+  EXPECT_NEAR(w.rows[2][0].item<double>(), 2.0 / 3, 1e-5);
+  EXPECT_NEAR(w.rows[3][0].item<double>(), 1000.0, 1e-2);  // a dead group: large but finite
+  EXPECT_TRUE(torch::allclose(g.adaptive_weights(m, 0.0).cols, torch::ones({1, 4})));
+  const auto squared = g.adaptive_weights(m, 2.0);
+  EXPECT_NEAR(squared.rows[2][0].item<double>(), 4.0 / 9, 1e-5);
+}

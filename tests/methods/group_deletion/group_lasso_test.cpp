@@ -63,9 +63,9 @@ TEST(GroupLasso, PerMatrixLambdaAndBadOverrides) {
   o.lambda_for = {};
   o.lambda = -1;
   EXPECT_THROW(methods::GroupLasso(clipped_lenet(), o), Error);
-  o.lambda = 1e-3;
-  o.step = "prox";  // only "subgradient" and "proximal" exist
-  EXPECT_THROW(methods::GroupLasso(clipped_lenet(), o), Error);
+  EXPECT_THROW(methods::parse_lasso_step("prox"), Error);  // only "subgradient" and "proximal" exist
+  EXPECT_EQ(methods::parse_lasso_step("proximal"), methods::LassoStep::proximal);
+  EXPECT_EQ(methods::to_string(methods::parse_lasso_step("subgradient")), "subgradient");
 }
 
 TEST(GroupLasso, GradientReachesConvAndFactorLayoutsUnchanged) {
@@ -130,7 +130,7 @@ TEST(GroupLasso, ProximalStepShrinksEveryTargetInModuleLayout) {
   auto net = clipped_lenet();
   methods::GroupLassoOptions o;
   o.lambda = 0.5;
-  o.step = "proximal";
+  o.step = methods::LassoStep::proximal;
   methods::GroupLasso g(net, o);
   std::vector<torch::Tensor> expected;
   for (const auto& t : g.targets()) expected.push_back(t.groups.shrink(t.matrix(), 0.01 * 0.5));
@@ -148,7 +148,7 @@ TEST(GroupLasso, ProximalTrainingReachesExactZerosWithoutAThreshold) {
   // The subgradient test's lambda 0.02 times 1 / (1 - momentum) = 10: added to the gradient, the regulariser is
   // amplified by momentum; the proximal shrink (lr * lambda per step) is not, so the same strength needs 10x lambda.
   o.lambda = 0.2;
-  o.step = "proximal";
+  o.step = methods::LassoStep::proximal;
   o.zero_threshold = 0;  // every zero must come from the proximal step itself
   o.hw = test::small_crossbars();
   methods::GroupLasso g(net, o);
@@ -161,4 +161,30 @@ TEST(GroupLasso, ProximalTrainingReachesExactZerosWithoutAThreshold) {
   EXPECT_EQ(before.live_wires, before.wires);
   EXPECT_LT(after.live_wires, before.wires * 3 / 4) << "live " << after.live_wires << " of " << after.wires;
   EXPECT_GT(result.accuracy, 0.9);
+}
+
+TEST(GroupLasso, AdaptiveWeightsComeFromTheStartingWeights) {
+  auto net = clipped_lenet();
+  methods::GroupLassoOptions o;
+  o.lambda = 0.5;
+  o.step = methods::LassoStep::proximal;
+  o.adaptive = 1.0;
+  methods::GroupLasso g(net, o);
+  std::vector<torch::Tensor> expected;
+  for (const auto& t : g.targets()) {
+    ASSERT_TRUE(t.weights.defined()) << t.name;
+    const auto w = t.groups.adaptive_weights(t.matrix(), 1.0);
+    EXPECT_TRUE(torch::allclose(t.weights.rows, w.rows)) << t.name;
+    expected.push_back(t.groups.shrink(t.matrix(), 0.01 * 0.5, w));
+  }
+  g.proximal_step(0.01);
+  for (size_t i = 0; i < g.targets().size(); ++i)
+    EXPECT_TRUE(torch::allclose(g.targets()[i].matrix(), expected[i], 1e-6, 1e-7)) << g.targets()[i].name;
+  // The plain regulariser has no weights.
+  o.adaptive = 0;
+  EXPECT_FALSE(methods::GroupLasso(net, o).targets().front().weights.defined());
+  for (double bad : {-1.0, std::nan("")}) {
+    o.adaptive = bad;
+    EXPECT_THROW(methods::GroupLasso(net, o), Error) << bad;
+  }
 }

@@ -1,0 +1,25 @@
+// The SGD solver flags of the commands that train (--lr, --lr-policy, --gamma, --stepvalues, ...), registered
+// once so every command offers the same set; a flag overrides the model's Caffe solver only when it was typed.
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <map>
+#include <string>
+
+#include "train/solver_options.hpp"
+
+namespace xbarcut::cli {
+
+struct SolverFlags {
+  train::SolverOptions typed;                 // the values as parsed; meaningful only where given
+  std::map<std::string, CLI::Option*> given;  // flag name -> its option, to ask whether it was typed
+
+  // `long_runs` adds the flags of a run from scratch: --checkpoint-every, --crop-pad, --flip.
+  void add_to(CLI::App* cmd, bool long_runs);
+  bool set(const std::string& flag) const;
+  // Every typed flag applied to `o` (a model's default solver). A new --lr-policy comes first and brings its
+  // usual gamma, so an explicit --gamma still wins.
+  void apply(train::SolverOptions& o) const;
+};
+
+}  // namespace xbarcut::cli
