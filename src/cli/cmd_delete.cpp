@@ -52,7 +52,10 @@ std::pair<std::string, double> parse_override(const std::string& item) {
 train::SolverOptions solver_for(const DeleteArgs& a, const std::string& model) {
   auto o = train::default_solver(model);
   // The model's own step points (convnet: 60k, 65k) belong to a run from scratch, not to a deletion run.
-  if (o.lr_policy == "multistep" && !a.solver.set("--stepvalues")) o.lr_policy = "fixed";
+  if (o.lr_policy == "multistep" && !a.solver.set("--stepvalues")) {
+    o.lr_policy = "fixed";
+    o.stepvalues.clear();  // so --lr-policy multistep without --stepvalues is an error, not 60k and 65k
+  }
   a.solver.apply(o);
   return o;
 }
