@@ -71,8 +71,9 @@ torch::Tensor CrossbarGroups::shrink(const torch::Tensor& m, double t, const Gro
   auto w = m.detach().to(torch::kFloat32).clone();
   // An all-zero group has norm 0: the clamp makes its factor 1 - huge, clamped to 0, so it stays zero.
   auto factor = [t](const torch::Tensor& norms, const torch::Tensor& weight) {
-    auto step = weight.defined() ? weight * t : torch::full_like(norms, t);
-    return (1.0 - step / norms.clamp_min(1e-30)).clamp_min_(0.0);
+    auto step = t / norms.clamp_min(1e-30);
+    if (weight.defined()) step.mul_(weight);
+    return (1.0 - step).clamp_min_(0.0);
   };
   w.mul_(factor(row_group_norms(w), weights.rows).index_select(1, col_block_of_));
   w.mul_(factor(col_group_norms(w), weights.cols).index_select(0, row_block_of_));

@@ -45,7 +45,7 @@ GroupLasso::GroupLasso(const nn::Net& net, GroupLassoOptions options) : options_
       const double lambda = it != options_.lambda_for.end() ? it->second : options_.lambda;
       CrossbarGroups groups(std::move(tiling));
       GroupWeights weights;
-      if (options_.adaptive > 0) weights = groups.adaptive_weights(mats[i].detach(), options_.adaptive);
+      if (options_.adaptive > 0) weights = groups.adaptive_weights(mats[i], options_.adaptive);
       targets_.push_back({names[i], layer, i, std::move(groups), lambda, std::move(weights)});
     }
   }
