@@ -21,7 +21,7 @@ void SolverFlags::add_to(CLI::App* cmd, bool long_runs) {
       cmd->add_option("--weight-decay", s.weight_decay, "L2 weight decay (default: the model's: lenet 5e-4, convnet 0.004)");
   given["--seed"] = cmd->add_option("--seed", s.seed, "random seed: batch order, and initialisation in a run from scratch (default 1)");
   given["--test-interval"] =
-      cmd->add_option("--test-interval", s.test_interval, "test accuracy every N iterations (0 = only at the end)");
+      cmd->add_option("--test-interval", s.test_interval, "test accuracy every N iterations (0 = only at the end of the run, or of each phase)");
   given["--display"] = cmd->add_option("--display", s.display, "progress line every N iterations");
   if (!long_runs) return;
   given["--checkpoint-every"] =
