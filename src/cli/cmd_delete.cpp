@@ -234,6 +234,10 @@ void register_delete(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--finetune-lr", o.finetune_lr,
                   "fine-tuning base learning rate (default: a tenth of --lr; same policy as the lasso phase)");
+  cmd->add_option("--finetune-stepvalues", o.finetune_stepvalues,
+                  "fine-tuning lr drops (multistep, x gamma, default x0.1), counted from the phase's start, e.g. "
+                  "6000,8500 (default: the lasso phase's policy, restarted)")
+      ->delimiter(',');
   cmd->add_option("--lasso-threshold", o.lasso.zero_threshold,
                   "after each step set |w| below this to 0 (the authors' code: 1e-4)")
       ->capture_default_str();

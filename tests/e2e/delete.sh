@@ -16,7 +16,7 @@ fi
   --out "$work/base" >/dev/null 2>&1 || fail "train"
 # 150 fine-tuning iterations at the default rate (a tenth of --lr, set for long runs) cannot undo a lasso this
 # strong; the run sets the rate itself, which also checks that the flag reaches the summary.
-"$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.02 --iters 300 --finetune-iters 150 --finetune-lr 0.01 --record-every 50 \
+"$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.02 --iters 300 --finetune-iters 150 --finetune-lr 0.01 --finetune-stepvalues 100 --record-every 50 \
   --display 0 --test-interval 0 --out "$work/del" >"$work/del.txt" 2>&1 || fail "delete: $(tail -3 "$work/del.txt")"
 $py - "$work/del/summary.json" <<'PYEOF' || fail "summary JSON"
 import json, sys
@@ -43,6 +43,7 @@ assert h["iters"][0] == 0 and h["iters"][-1] == 450 and h["deletion_iter"] == 30
 assert h["live_wires_ratio"][0] == [1.0]
 assert "delete" in j["command"]
 assert j["options"]["finetune_lr"] == 0.01, j["options"]
+assert j["options"]["finetune_stepvalues"] == [100], j["options"]
 PYEOF
 "$bin" eval --checkpoint "$work/del/model.pt" --json "$work/eval.json" >/dev/null 2>&1 || fail "eval of the result"
 $py - "$work/eval.json" "$work/del/summary.json" <<'PYEOF' || fail "eval disagrees with the summary"
@@ -99,6 +100,8 @@ expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc2=0.1 --o
 expect_error delete --checkpoint "$base" --lambda 0.001 --lambda-for fc1 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --iters 0 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --finetune-lr -0.1 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --finetune-stepvalues 500,200 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --finetune-iters 1000 --finetune-stepvalues 1000 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --mask rows --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --lasso-adaptive -1 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --lr-policy multistep --out "$work/x"

@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -13,12 +14,26 @@
 #include "report/matrix_picture.hpp"
 #include "report/wires_plot.hpp"
 #include "train/lr_policy.hpp"
+#include "train/policy_gamma.hpp"
 #include "train/trainer.hpp"
 
 namespace xbarcut::methods {
 
 double finetune_base_lr(const GroupDeletionOptions& o) {
   return o.finetune_lr > 0 ? o.finetune_lr : o.solver.base_lr / 10;
+}
+
+train::SolverOptions finetune_solver(const GroupDeletionOptions& o) {
+  auto s = o.solver;
+  s.max_iter = o.finetune_iters;
+  s.base_lr = finetune_base_lr(o);
+  s.checkpoint_every = 0;
+  if (!o.finetune_stepvalues.empty()) {
+    if (s.lr_policy != "step") train::change_lr_policy(s, "multistep");  // a step policy's gamma is a drop factor too
+    s.lr_policy = "multistep";
+    s.stepvalues = o.finetune_stepvalues;
+  }
+  return s;
 }
 
 void validate(const GroupDeletionOptions& o) {
@@ -31,6 +46,13 @@ void validate(const GroupDeletionOptions& o) {
   auto s = o.solver;
   s.max_iter = o.iters;
   train::validate(s);
+  for (size_t i = 1; i < o.finetune_stepvalues.size(); ++i)
+    if (o.finetune_stepvalues[i] <= o.finetune_stepvalues[i - 1])
+      throw Error("--finetune-stepvalues must increase, e.g. --finetune-stepvalues 6000,8500");
+  for (int64_t v : o.finetune_stepvalues)
+    if (v < 1 || v >= std::max<int64_t>(o.finetune_iters, 1))
+      throw Error(fmt::format("--finetune-stepvalues {} is outside the fine-tuning phase (1 .. --finetune-iters {} - 1)",
+                              v, o.finetune_iters));
 }
 
 void validate(const GroupDeletionOptions& o, const nn::Net& net) {
@@ -52,6 +74,7 @@ nlohmann::json to_json(const GroupDeletionOptions& o) {
           {"iters", o.iters},
           {"finetune_iters", o.finetune_iters},
           {"finetune_lr", finetune_base_lr(o)},
+          {"finetune_stepvalues", o.finetune_stepvalues},
           {"mask_zero_weights", o.mask_zero_weights},
           {"record_every", o.record_every},
           {"solver", train::to_json(o.solver)}};
@@ -74,9 +97,8 @@ std::string wires_line(const WireHistory& h) {
 double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, int64_t offset, const GroupLasso& lasso,
                    bool regularise, const train::TensorDataset& train, const train::TensorDataset& test,
                    const train::InputTransform& input, WireHistory& history) {
-  auto solver = o.solver;
+  auto solver = regularise ? o.solver : finetune_solver(o);
   solver.max_iter = iters;
-  if (!regularise) solver.base_lr = finetune_base_lr(o);
   solver.checkpoint_every = 0;
   train::TrainHooks hooks;
   if (regularise && !lasso.proximal()) hooks.after_backward = [&](int64_t) { lasso.add_gradients(); };

@@ -22,6 +22,10 @@ struct GroupDeletionOptions {
   // Fine-tuning base learning rate; 0 takes a tenth of solver.base_lr. Fine-tuning at the lasso phase's own rate
   // (LeNet's 0.01) added no accuracy after the lasso phase; a tenth of it adds about a third of a point (docs/results).
   double finetune_lr = 0;
+  // Multistep drops of the fine-tuning phase, counted from its start (e.g. {6000, 8500}); empty = the lasso phase's
+  // policy, restarted. On the ConvNet, 10,000 iterations at 0.001 with two drops recovered 2.3 points that 5,000 at
+  // 0.0001 left behind (docs/results/group_scissor.md).
+  std::vector<int64_t> finetune_stepvalues;
   train::SolverOptions solver;     // both phases (max_iter is replaced by iters / finetune_iters)
   bool mask_zero_weights = true;   // delete every zero weight of a regularised matrix, not only whole groups
   int64_t record_every = 100;      // live-wire record interval (Figure 5)
@@ -30,6 +34,9 @@ struct GroupDeletionOptions {
 
 // The base learning rate of the fine-tuning phase (finetune_lr, or a tenth of the solver's).
 double finetune_base_lr(const GroupDeletionOptions& options);
+// The fine-tuning phase's solver: the lasso phase's at finetune_base_lr for finetune_iters, multistep at
+// finetune_stepvalues when given (gamma stays the solver's if it already steps, else 0.1).
+train::SolverOptions finetune_solver(const GroupDeletionOptions& options);
 
 // Throws xbarcut::Error on negative iteration counts or fine-tuning rate, record_every < 1 or bad lasso / solver options.
 void validate(const GroupDeletionOptions& options);

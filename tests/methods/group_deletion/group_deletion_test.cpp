@@ -6,8 +6,9 @@
 #include "common/error.hpp"
 #include "deletion_test_util.hpp"
 #include "methods/group_deletion/group_deletion.hpp"
-#include "train/trainer.hpp"
 #include "methods/group_deletion/magnitude_baseline.hpp"
+#include "train/lr_policy.hpp"
+#include "train/trainer.hpp"
 
 using namespace xbarcut;
 
@@ -113,6 +114,43 @@ TEST(GroupDeletion, FineTuningRunsAtItsOwnRate) {
   const auto lasso_only = fc1_after(0, 0);
   EXPECT_LT((fc1_after(60, 1e-12) - lasso_only).abs().max().item<float>(), 1e-6f);
   EXPECT_GT((fc1_after(60, 0) - lasso_only).abs().max().item<float>(), 1e-4f);
+}
+
+TEST(GroupDeletion, FineTuningHasItsOwnSchedule) {
+  auto o = tiny_options();
+  o.finetune_lr = 0.01;
+  o.finetune_stepvalues = {20, 40};
+  const auto s = methods::finetune_solver(o);
+  EXPECT_EQ(s.lr_policy, "multistep");
+  EXPECT_EQ(s.max_iter, o.finetune_iters);
+  EXPECT_DOUBLE_EQ(train::learning_rate(s, 19), 0.01);
+  EXPECT_NEAR(train::learning_rate(s, 20), 0.001, 1e-12);  // a fixed lasso policy: Caffe's usual x0.1 drops
+  EXPECT_NEAR(train::learning_rate(s, 45), 0.0001, 1e-12);
+  o.solver.lr_policy = "multistep";  // a stepping lasso phase keeps its own drop factor
+  o.solver.stepvalues = {150};
+  o.solver.gamma = 0.5;
+  EXPECT_NEAR(train::learning_rate(methods::finetune_solver(o), 25), 0.005, 1e-12);
+  o.finetune_stepvalues.clear();  // without drops of its own the phase restarts the lasso phase's policy
+  EXPECT_EQ(methods::finetune_solver(o).stepvalues, o.solver.stepvalues);
+  EXPECT_EQ(methods::to_json(o)["finetune_stepvalues"].size(), 0u);
+
+  for (auto bad : std::vector<std::vector<int64_t>>{{40, 20}, {0}, {60}}) {
+    o.finetune_stepvalues = bad;
+    EXPECT_THROW(methods::validate(o), Error);
+  }
+
+  // The schedule reaches the run: an early drop leaves other weights than the restarted lasso policy.
+  auto train_set = test::signal_blobs(400, 1), test_set = test::signal_blobs(100, 2);
+  auto fc1_after = [&](std::vector<int64_t> steps) {
+    auto opt = tiny_options();
+    opt.magnitude_comparison = false;
+    opt.finetune_lr = 0.05;
+    opt.finetune_stepvalues = steps;
+    auto net = test::tiny_net();
+    methods::run_group_deletion(opt, net, train_set, test_set, {});
+    return net->layer("fc1")->weights()[0].clone();
+  };
+  EXPECT_GT((fc1_after({5}) - fc1_after({})).abs().max().item<float>(), 1e-4f);
 }
 
 TEST(MagnitudeBaseline, PrunesExactlyTheSmallestWeights) {
