@@ -38,7 +38,8 @@ double finetune_base_lr(const GroupDeletionOptions& options);
 // finetune_stepvalues when given (gamma stays the solver's if it already steps, else 0.1).
 train::SolverOptions finetune_solver(const GroupDeletionOptions& options);
 
-// Throws xbarcut::Error on negative iteration counts or fine-tuning rate, record_every < 1 or bad lasso / solver options.
+// Throws xbarcut::Error on negative iteration counts or fine-tuning rate, fine-tuning step points that do not
+// increase or fall outside the phase, record_every < 1 or bad lasso / solver options.
 void validate(const GroupDeletionOptions& options);
 // Also checks the options against `net`: overrides name big matrices, and some matrix needs more than one
 // crossbar. run_group_deletion calls it; a CLI calls it before loading data.
