@@ -3,7 +3,6 @@
 
 #include <fmt/core.h>
 
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -50,7 +49,7 @@ void validate(const GroupDeletionOptions& o) {
     if (o.finetune_stepvalues[i] <= o.finetune_stepvalues[i - 1])
       throw Error("--finetune-stepvalues must increase, e.g. --finetune-stepvalues 6000,8500");
   for (int64_t v : o.finetune_stepvalues)
-    if (v < 1 || v >= std::max<int64_t>(o.finetune_iters, 1))
+    if (v < 1 || v >= o.finetune_iters)
       throw Error(fmt::format("--finetune-stepvalues {} is outside the fine-tuning phase (1 .. --finetune-iters {} - 1)",
                               v, o.finetune_iters));
 }
