@@ -3,6 +3,7 @@
 // approximation error stays within --eps. Writes DIR/model.pt, DIR/summary.json and DIR/ranks.png.
 #include <chrono>
 #include <filesystem>
+#include <optional>
 
 #include <fmt/core.h>
 
@@ -27,7 +28,8 @@ struct ClipArgs {
   double lr = 0;
   int64_t batch = 0;
   uint64_t seed = 1;
-  int64_t test_interval = -1;
+  int64_t test_interval = -1, display = -1, checkpoint_every = -1;
+  bool resume = false;
   int threads = 0;
   HardwareFlags hw;
 };
@@ -48,8 +50,15 @@ train::SolverOptions clip_solver(const std::string& model, int64_t iters) {
     if (s > 0 && (o.stepvalues.empty() || s > o.stepvalues.back())) o.stepvalues.push_back(s);
   }
   if (o.stepvalues.empty()) o.lr_policy = "fixed";
-  o.checkpoint_every = 0;
   return o;
+}
+
+// What a resumed run must share with the run that wrote the checkpoint: the clipping options and the solver,
+// without the intervals that only change what is printed and saved.
+nlohmann::json resume_settings(const methods::RankClippingOptions& clip, const train::SolverOptions& solver) {
+  auto s = train::to_json(solver);
+  for (const char* key : {"display", "test_interval", "checkpoint_every"}) s.erase(key);
+  return {{"clip", methods::to_json(clip)}, {"solver", s}};
 }
 
 nlohmann::json step_json(const methods::ClipStep& s, double accuracy) {
@@ -76,7 +85,29 @@ void run_clip(const ClipArgs& a) {
   if (a.batch > 0) options.batch = a.batch;
   options.seed = a.seed;
   if (a.test_interval >= 0) options.test_interval = a.test_interval;
+  if (a.display != -1) options.display = a.display;  // validate() rejects < 0
+  if (a.checkpoint_every != -1) options.checkpoint_every = a.checkpoint_every;  // validate() rejects < 0
   train::validate(options);
+  const auto settings = resume_settings(clip, options);
+
+  // An interrupted run of the same command continues from DIR/checkpoint.pt (the network at its current ranks,
+  // the solver state and the clipping history).
+  const auto ckpt_path = (std::filesystem::path(a.out) / "checkpoint.pt").string();
+  std::optional<train::Checkpoint> resumed;
+  if (a.resume && std::filesystem::exists(ckpt_path)) {
+    resumed = train::load_checkpoint(ckpt_path);
+    const auto& info = resumed->info;
+    if (info.value("command", "") != "clip" || info.value("from", "") != a.checkpoint ||
+        info.value("dataset", "") != base.dataset || !info.contains("settings") || info.at("settings") != settings ||
+        !info.contains("history"))
+      throw Error(ckpt_path + " belongs to another run (other --checkpoint, dataset or options); rerun that command "
+                  "with --resume, or leave out --resume to start over");
+  } else if (a.resume) {
+    fmt::print(stderr, "nothing to resume in {}: starting from the beginning\n", ckpt_path);
+  } else if (std::filesystem::exists(ckpt_path)) {
+    fmt::print(stderr, "note: starting over; {} of an earlier run will be replaced (add --resume to continue it)\n",
+               ckpt_path);
+  }
 
   nn::Net net = base.ckpt.net;
   const double baseline = train::evaluate(net, base.data.test);
@@ -88,6 +119,13 @@ void run_clip(const ClipArgs& a) {
   nlohmann::json history = nlohmann::json::array();
   history.push_back({{"iter", 0}, {"ranks", start_report["ranks"]}, {"accuracy", full_rank_acc}});
   double approx_seconds = 0, history_eval_seconds = 0;
+  if (resumed) {
+    net = resumed->net;
+    if (net->spec().is_conv_net()) net->use_channels_last();
+    history = resumed->info.at("history");
+    approx_seconds = resumed->info.value("approximation_seconds", 0.0);
+    history_eval_seconds = resumed->info.value("history_eval_seconds", 0.0);
+  }
   train::Trainer* trainer_ptr = nullptr;
   train::TrainHooks hooks;
   hooks.after_step = methods::clipping_hook(clip, options.max_iter, &trainer_ptr, [&](const methods::ClipStep& s) {
@@ -104,14 +142,29 @@ void run_clip(const ClipArgs& a) {
     return nlohmann::json{{"command", "clip"}, {"model", base.model}, {"dataset", base.dataset},
                           {"ranks", methods::layer_ranks(net)}};
   };
-  hooks.checkpoint_info = info;
-  const auto ckpt_path = (std::filesystem::path(a.out) / "checkpoint.pt").string();
+  hooks.checkpoint_info = [&] {
+    auto j = info();
+    j["from"] = a.checkpoint;
+    j["settings"] = settings;
+    j["history"] = history;
+    j["approximation_seconds"] = approx_seconds;
+    j["history_eval_seconds"] = history_eval_seconds;
+    return j;
+  };
   std::filesystem::create_directories(a.out);
   train::Trainer trainer(net, options, base.data.train, base.data.test, base.data.input, ckpt_path, hooks);
   trainer_ptr = &trainer;
+  int64_t start = 0;
+  if (resumed) {
+    if (!train::load_solver_state(ckpt_path, trainer.solver()))
+      throw Error(ckpt_path + " holds no solver state, so the run cannot resume from it");
+    start = resumed->iter;
+    fmt::print(stderr, "resuming {} from iteration {} (ranks {})\n", ckpt_path, start,
+               nlohmann::json(methods::layer_ranks(net)).dump());
+  }
   fmt::print(stderr, "rank clipping {} on {}: eps {} every {} iterations, {} iterations, lra {}\n", base.model,
              base.dataset, clip.eps, clip.interval, options.max_iter, methods::to_string(clip.method));
-  const auto result = trainer.run();
+  const auto result = trainer.run(start);
 
   train::Checkpoint final_ckpt;
   final_ckpt.net = net;
@@ -136,6 +189,7 @@ void run_clip(const ClipArgs& a) {
                          {"xbar", a.hw.xbar},
                          {"policy", a.hw.policy},
                          {"iters", result.iters},
+                         {"resumed_from", start},
                          {"train_seconds", result.seconds},
                          {"approximation_seconds", approx_seconds},
                          {"approximation_share", result.seconds > 0 ? approx_seconds / result.seconds : 0.0},
@@ -179,6 +233,13 @@ void register_clip(CLI::App& app) {
   cmd->add_option("--batch", a->batch, "batch size (default: the model's, lenet 64, convnet 100)");
   cmd->add_option("--seed", a->seed, "seed of the batch order")->capture_default_str();
   cmd->add_option("--test-interval", a->test_interval, "test accuracy every N iterations (default: the model's)");
+  cmd->add_option("--display", a->display, "progress line every N iterations (default: the model's)");
+  cmd->add_option("--checkpoint-every", a->checkpoint_every,
+                  "write DIR/checkpoint.pt every N iterations, for --resume (default: the model's, 1000 or 2000; 0 = "
+                  "only on Ctrl-C)");
+  cmd->add_flag("--resume", a->resume,
+                "continue an interrupted run (Ctrl-C, a crash) from DIR/checkpoint.pt: same command, same result as "
+                "an unbroken run");
   cmd->add_option("--threads", a->threads, "CPU threads (default: all)");
   a->hw.add_to(cmd);
   cmd->callback([a] { run_clip(*a); });

@@ -4,6 +4,7 @@
 // and DIR/summary.json + DIR/routing_vs_error.png over all of them.
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include <fmt/core.h>
 
@@ -30,7 +31,7 @@ struct DeleteArgs {
   std::vector<std::string> lambda_for;
   methods::GroupDeletionOptions options;
   HardwareFlags hw;
-  bool no_magnitude = false;
+  bool no_magnitude = false, resume = false;
   int threads = 0;
   SolverFlags solver;  // solver flags the user set; the rest follow the model
 };
@@ -60,11 +61,58 @@ train::SolverOptions solver_for(const DeleteArgs& a, const std::string& model) {
   return o;
 }
 
-// One deletion run of `net` (modified in place) into `out`; returns its summary.
+// What a resumed run must share with the run that wrote the checkpoint: the method's settings, without the
+// intervals that only change what is printed and saved.
+nlohmann::json resume_settings(const methods::GroupDeletionOptions& o) {
+  auto j = methods::to_json(o);
+  for (const char* key : {"display", "test_interval", "checkpoint_every"}) j["solver"].erase(key);
+  return j;
+}
+
+// The checkpoint an interrupted run of the same deletion left in `out`, when --resume asks for it; nullopt when
+// there is none. A checkpoint of another run is an error, not silently replaced.
+std::optional<train::Checkpoint> resume_point(const methods::GroupDeletionOptions& o, bool resume) {
+  const bool exists = std::filesystem::exists(o.checkpoint_path);
+  if (!resume) {
+    if (exists)
+      fmt::print(stderr, "note: starting over; {} of an earlier run will be replaced (add --resume to continue it)\n",
+                 o.checkpoint_path);
+    return std::nullopt;
+  }
+  if (!exists) {
+    fmt::print(stderr, "nothing to resume in {}: starting from the beginning\n", o.checkpoint_path);
+    return std::nullopt;
+  }
+  auto c = train::load_checkpoint(o.checkpoint_path);
+  const auto& info = c.info;
+  if (info.value("command", "") != "delete" || !info.contains("settings"))
+    throw Error(o.checkpoint_path + " was not written by xbarcut delete; use another --out, or leave out --resume");
+  if (info.value("from", "") != o.checkpoint_info.at("from").get<std::string>() ||
+      info.value("dataset", "") != o.checkpoint_info.at("dataset").get<std::string>() ||
+      info.at("settings") != o.checkpoint_info.at("settings"))
+    throw Error(o.checkpoint_path + " belongs to a run with another --checkpoint, dataset or options; rerun that "
+                "command with --resume, or leave out --resume to start over");
+  return c;
+}
+
+// `o` with the checkpoints of a run into `out`: DIR/checkpoint.pt, and what a later --resume is checked against.
+methods::GroupDeletionOptions with_checkpoints(methods::GroupDeletionOptions o, const std::filesystem::path& out,
+                                               const std::string& model, const std::string& dataset,
+                                               const std::string& checkpoint) {
+  o.checkpoint_path = (out / "checkpoint.pt").string();
+  o.checkpoint_info = {{"command", "delete"}, {"model", model}, {"dataset", dataset}, {"from", checkpoint},
+                       {"settings", resume_settings(o)}};
+  return o;
+}
+
+// One deletion run of `net` (modified in place) into `out`, continuing `resumed` when given; returns its summary.
+// DIR/checkpoint.pt holds the run while it trains and is removed once model.pt is written.
 nlohmann::json delete_once(const methods::GroupDeletionOptions& o, nn::Net& net, const LoadedData& data,
                            const std::string& model, const std::string& dataset, const std::string& checkpoint,
-                           const std::filesystem::path& out) {
-  const auto result = methods::run_group_deletion(o, net, data.train, data.test, data.input);
+                           const std::filesystem::path& out, const std::optional<train::Checkpoint>& resumed) {
+  std::filesystem::create_directories(out);
+  const auto result =
+      methods::run_group_deletion(o, net, data.train, data.test, data.input, resumed ? &*resumed : nullptr);
 
   train::Checkpoint final_ckpt;
   final_ckpt.net = net;
@@ -73,6 +121,7 @@ nlohmann::json delete_once(const methods::GroupDeletionOptions& o, nn::Net& net,
   final_ckpt.info = {{"command", "delete"}, {"model", model}, {"dataset", dataset}, {"accuracy", result.accuracy},
                      {"from", checkpoint}, {"delete", methods::to_json(o)}};
   train::save_checkpoint((out / "model.pt").string(), final_ckpt);
+  std::filesystem::remove(o.checkpoint_path);
 
   auto summary = methods::to_json(result);
   summary["command"] = command_line();
@@ -80,6 +129,7 @@ nlohmann::json delete_once(const methods::GroupDeletionOptions& o, nn::Net& net,
   summary["model"] = model;
   summary["dataset"] = dataset;
   summary["options"] = methods::to_json(o);
+  if (resumed) summary["resumed_from"] = {{"phase", resumed->info.at("phase")}, {"iter", resumed->iter}};
   summary["machine"] = machine_info();
   write_json((out / "summary.json").string(), summary);
   const auto figures = methods::write_deletion_figures(result, net, o.lasso.hw, out.string());
@@ -186,28 +236,47 @@ void run_delete(DeleteArgs a) {
                o.lasso.zero_threshold, o.solver.base_lr * o.lasso.lambda);
   methods::validate(o, ckpt.net);  // bad --lambda-for names, nothing to delete: before the data is loaded
 
+  // Each run's folder, and what it resumes or reuses: a checkpoint of another run fails here, before the data.
+  struct PlannedRun {
+    methods::GroupDeletionOptions options;
+    std::filesystem::path dir;
+    nlohmann::json finished;  // a finished run of the same sweep point, or null
+    std::optional<train::Checkpoint> resumed;
+  };
+  const std::filesystem::path out(a.out);
+  const bool sweep = a.lambdas.size() > 1;
+  std::vector<PlannedRun> plan;
+  for (double lambda : a.lambdas) {
+    PlannedRun p{o, sweep ? out / lambda_folder(lambda) : out, nullptr, std::nullopt};
+    p.options.lasso.lambda = lambda;
+    if (sweep) p.finished = finished_run(p.dir, p.options, a.checkpoint, dataset);
+    if (p.finished.is_null()) {
+      p.options = with_checkpoints(p.options, p.dir, model, dataset, a.checkpoint);
+      p.resumed = resume_point(p.options, a.resume);
+    }
+    plan.push_back(std::move(p));
+  }
+
   setup_threads(a.threads);
   fmt::print(stderr, "loading {} ...\n", dataset);
   auto data = load_data(dataset, a.data_dir, &ckpt.input);
   if (spec.is_conv_net()) ckpt.net->use_channels_last();
-  const std::filesystem::path out(a.out);
-  if (a.lambdas.size() == 1) {
-    delete_once(o, ckpt.net, data, model, dataset, a.checkpoint, out);
+  if (!sweep) {
+    delete_once(plan[0].options, ckpt.net, data, model, dataset, a.checkpoint, out, plan[0].resumed);
     return;
   }
   std::vector<nlohmann::json> runs;
-  for (size_t i = 0; i < a.lambdas.size(); ++i) {
-    o.lasso.lambda = a.lambdas[i];
+  for (size_t i = 0; i < plan.size(); ++i) {
+    const auto& p = plan[i];
     fmt::print(stderr, "== lambda {} ({} of {})\n", a.lambdas[i], i + 1, a.lambdas.size());
-    const auto dir = out / lambda_folder(a.lambdas[i]);
-    if (auto done = finished_run(dir, o, a.checkpoint, dataset); !done.is_null()) {
-      fmt::print(stderr, "{} already holds this run (same checkpoint and options): reused\n", dir.string());
-      runs.push_back(done);
+    if (!p.finished.is_null()) {
+      fmt::print(stderr, "{} already holds this run (same checkpoint and options): reused\n", p.dir.string());
+      runs.push_back(p.finished);
       continue;
     }
     auto net = methods::clone_net(ckpt.net);  // every run starts from the checkpoint
     if (spec.is_conv_net()) net->use_channels_last();
-    runs.push_back(delete_once(o, net, data, model, dataset, a.checkpoint, dir));
+    runs.push_back(delete_once(p.options, net, data, model, dataset, a.checkpoint, p.dir, p.resumed));
   }
   write_sweep(runs, a.lambdas, out);
 }
@@ -255,6 +324,10 @@ void register_delete(CLI::App& app) {
   cmd->add_option("--record-every", o.record_every, "live-wire record interval (iterations)")->capture_default_str();
   cmd->add_flag("--no-magnitude", a->no_magnitude, "skip the magnitude-pruning comparison");
   a->solver.add_to(cmd, /*long_runs=*/false);
+  a->solver.add_checkpoint_every(cmd);
+  cmd->add_flag("--resume", a->resume,
+                "continue an interrupted run (Ctrl-C, a crash) from DIR/checkpoint.pt: same command, same result "
+                "as an unbroken run; in a sweep, each lambda's own folder");
   cmd->add_option("--threads", a->threads, "CPU threads (default: all)");
   a->hw.add_to(cmd);
   cmd->callback([a] { run_delete(*a); });

@@ -1,10 +1,14 @@
 // `xbarcut scissor --config FILE.toml`: Group Scissor end to end (train -> clip -> delete) from one config,
 // then one report. Each step runs as its own `xbarcut <step>` process, so its summary.json names the exact
 // command that produced it and a step can be rerun by hand. A finished step whose arguments did not change
-// is skipped, an interrupted training resumes from its checkpoint: rerunning after a stop loses nothing.
+// is skipped, an interrupted step resumes from its checkpoint: rerunning after a stop loses nothing.
 #include <fmt/core.h>
 #include <spawn.h>
 #include <sys/wait.h>
+
+#include <chrono>
+#include <csignal>
+#include <thread>
 
 #include <filesystem>
 #include <sstream>
@@ -20,6 +24,7 @@
 #include "report/matrix_picture.hpp"
 #include "report/pipeline_report.hpp"
 #include "train/checkpoint.hpp"
+#include "train/stop_request.hpp"
 
 extern char** environ;
 
@@ -57,8 +62,17 @@ int run_self(const std::vector<std::string>& args) {
   pid_t pid = 0;
   if (posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv.data(), environ) != 0)
     throw Error("cannot start a step: posix_spawn of /proc/self/exe failed");
+  // A stop request aimed at this process alone (kill -TERM) is passed on, so the step checkpoints and exits.
+  // Ctrl-C reaches the step directly (same process group); the extra SIGTERM then only repeats the request.
   int status = 0;
-  waitpid(pid, &status, 0);
+  bool forwarded = false;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (train::stop_requested() && !forwarded) {
+      kill(pid, SIGTERM);
+      forwarded = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
@@ -152,11 +166,15 @@ void run_scissor(const ScissorArgs& a) {
     } else {
       rerun_rest = true;
       fs::create_directories(dir);
-      if (step.name == "train" && same_args && fs::exists(dir / "checkpoint.pt")) args.push_back("--resume");
+      // Every step resumes an interrupted run of itself from its checkpoint.
+      if (same_args && fs::exists(dir / "checkpoint.pt")) args.push_back("--resume");
       write_text_atomic(stamp.string(), fingerprint);
       fmt::print("== step {}/{}: xbarcut {}\n", i + 1, cfg.steps.size(), join(args, " "));
       std::fflush(stdout);
       const int code = run_self(args);
+      if (code == 130)
+        throw train::Interrupted(fmt::format("step {} was interrupted; its checkpoint is kept: rerun the same command "
+                                             "to continue it", step.name));
       if (code != 0)
         throw Error(fmt::format("step {} failed (exit {}); fix what it reported and rerun the same command: "
                                 "finished steps are kept",

@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/run_support.hpp"
 #include "common/error.hpp"
+#include "train/stop_request.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"xbarcut: train and compress neural networks so they map onto few, well-filled memristor "
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   xbarcut::cli::register_trannsform(app);
   xbarcut::cli::register_xbprune(app);
   xbarcut::cli::set_command_line(argc, argv);
+  xbarcut::train::install_stop_handlers();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -33,6 +35,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "xbarcut: error: {} (see xbarcut {}--help)\n", e.what(),
                app.get_subcommands().empty() ? "" : app.get_subcommands().front()->get_name() + " ");
     return 2;
+  } catch (const xbarcut::train::Interrupted& e) {
+    fmt::print(stderr, "xbarcut: {}\n", e.what());
+    return 130;
   } catch (const xbarcut::Error& e) {
     fmt::print(stderr, "xbarcut: error: {}\n", e.what());
     return 2;

@@ -24,10 +24,15 @@ void SolverFlags::add_to(CLI::App* cmd, bool long_runs) {
       cmd->add_option("--test-interval", s.test_interval, "test accuracy every N iterations (0 = only at the end of the run, or of each phase)");
   given["--display"] = cmd->add_option("--display", s.display, "progress line every N iterations");
   if (!long_runs) return;
-  given["--checkpoint-every"] =
-      cmd->add_option("--checkpoint-every", s.checkpoint_every, "write DIR/checkpoint.pt every N iterations");
+  add_checkpoint_every(cmd);
   given["--crop-pad"] = cmd->add_option("--crop-pad", s.crop_pad, "random-crop augmentation with this padding (0 = off)");
   given["--flip"] = cmd->add_flag("--flip", s.flip, "random horizontal flips");
+}
+
+void SolverFlags::add_checkpoint_every(CLI::App* cmd) {
+  given["--checkpoint-every"] = cmd->add_option(
+      "--checkpoint-every", typed.checkpoint_every,
+      "write DIR/checkpoint.pt every N iterations, for --resume (default: the model's, 1000 or 2000; 0 = only on Ctrl-C and at the end)");
 }
 
 bool SolverFlags::set(const std::string& flag) const {

@@ -16,6 +16,8 @@ struct SolverFlags {
 
   // `long_runs` adds the flags of a run from scratch: --checkpoint-every, --crop-pad, --flip.
   void add_to(CLI::App* cmd, bool long_runs);
+  // --checkpoint-every alone, for commands that resume but take no augmentation flags.
+  void add_checkpoint_every(CLI::App* cmd);
   bool set(const std::string& flag) const;
   // Every typed flag applied to `o` (a model's default solver). A new --lr-policy comes first and brings its
   // usual gamma, so an explicit --gamma still wins.

@@ -138,6 +138,12 @@ void WeightLayerImpl::replace_parameter(const std::string& name, torch::Tensor& 
   parameters_[name] = param;
 }
 
+std::vector<torch::Tensor> WeightLayerImpl::matrix_masks() const {
+  std::vector<torch::Tensor> out;
+  for (const auto& m : masks_) out.push_back(to_matrix(m));
+  return out;
+}
+
 void WeightLayerImpl::clear_masks() {
   // LibTorch cannot unregister a buffer: a cleared mask stays registered (saved, never applied).
   masks_.clear();

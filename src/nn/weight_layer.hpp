@@ -38,6 +38,8 @@ class WeightLayerImpl : public torch::nn::Module {
   // Zero masked weights (after every solver step) so a deleted connection stays exactly zero.
   void apply_masks();
   std::vector<torch::Tensor> weight_masks() const { return masks_; }
+  // The masks in matrix layout, as set_matrix_masks takes them.
+  std::vector<torch::Tensor> matrix_masks() const;
 
   torch::Tensor bias() const { return bias_; }
 

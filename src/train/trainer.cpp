@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "train/allocator_tuning.hpp"
 #include "train/lr_policy.hpp"
+#include "train/stop_request.hpp"
 
 namespace xbarcut::train {
 
@@ -113,6 +114,14 @@ TrainResult Trainer::run(int64_t start_iter) {
     }
     if (!last && !checkpoint_path_.empty() && options_.checkpoint_every > 0 && done % options_.checkpoint_every == 0)
       save(done, checkpoint_path_);
+    if (!last && stop_requested()) {
+      if (checkpoint_path_.empty())
+        throw Interrupted(fmt::format("interrupted at iteration {} of {}; this step keeps no checkpoint, so it starts "
+                                      "over when rerun", done, options_.max_iter));
+      save(done, checkpoint_path_);
+      throw Interrupted(fmt::format("interrupted at iteration {} of {}; {} holds it: rerun the same command with "
+                                    "--resume to continue", done, options_.max_iter, checkpoint_path_));
+    }
   }
   const double secs = std::chrono::duration<double>(clock::now() - t0).count();
   result.iters = options_.max_iter;

@@ -1,5 +1,6 @@
-// The training loop on a small synthetic problem: it learns, resumes bit-identically from a checkpoint,
-// and stops with a clear error on a diverging loss while keeping the last good checkpoint.
+// The training loop on a small synthetic problem: it learns, resumes bit-identically from a checkpoint, stops
+// on request (Ctrl-C) with a checkpoint to resume from, and stops with a clear error on a diverging loss while
+// keeping the last good checkpoint.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -8,6 +9,7 @@
 
 #include "common/error.hpp"
 #include "train/checkpoint.hpp"
+#include "train/stop_request.hpp"
 #include "train/trainer.hpp"
 
 using namespace xbarcut;
@@ -48,6 +50,30 @@ std::string temp_dir(const std::string& name) {
   return dir.string();
 }
 
+// The reference: `iters` iterations in one go, no checkpoints.
+nn::Net unbroken_run(int64_t iters, const train::TensorDataset& train_set, const train::TensorDataset& test_set) {
+  auto net = small_net();
+  train::Trainer(net, small_solver(iters), train_set, test_set, {}, "").run();
+  return net;
+}
+
+// Continues a run from its checkpoint at `path` to `iters`, as a new process would; returns the network.
+nn::Net resume_to(const std::string& path, int64_t iters, const train::TensorDataset& train_set,
+                  const train::TensorDataset& test_set, int64_t expected_iter) {
+  auto ckpt = train::load_checkpoint(path);
+  EXPECT_EQ(ckpt.iter, expected_iter);
+  train::Trainer trainer(ckpt.net, small_solver(iters), train_set, test_set, {}, path);
+  EXPECT_TRUE(train::load_solver_state(path, trainer.solver()));
+  trainer.run(ckpt.iter);
+  return ckpt.net;
+}
+
+void expect_same_parameters(const nn::Net& a, const nn::Net& b) {
+  auto pa = a->parameters(), pb = b->parameters();
+  ASSERT_EQ(pa.size(), pb.size());
+  for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::equal(pa[i], pb[i])) << "parameter " << i;
+}
+
 }  // namespace
 
 TEST(Trainer, LearnsASeparableProblem) {
@@ -64,23 +90,46 @@ TEST(Trainer, LearnsASeparableProblem) {
 TEST(Trainer, ResumeIsIdenticalToAnUnbrokenRun) {
   auto train_set = blobs(200, 1), test_set = blobs(50, 2);
   // Unbroken: 60 iterations (the batch stream wraps around epochs of 200 images).
-  auto full = small_net();
-  train::Trainer(full, small_solver(60), train_set, test_set, {}, "").run();
-
+  const auto full = unbroken_run(60, train_set, test_set);
   // Broken: 25 iterations, checkpoint, then a new process-like start from the file.
-  const auto dir = temp_dir("resume");
-  const auto path = dir + "/checkpoint.pt";
+  const auto path = temp_dir("resume") + "/checkpoint.pt";
   auto first = small_net();
   train::Trainer(first, small_solver(25), train_set, test_set, {}, path).run();
-  auto ckpt = train::load_checkpoint(path);
-  ASSERT_EQ(ckpt.iter, 25);
-  train::Trainer second(ckpt.net, small_solver(60), train_set, test_set, {}, path);
-  ASSERT_TRUE(train::load_solver_state(path, second.solver()));
-  second.run(ckpt.iter);
+  expect_same_parameters(full, resume_to(path, 60, train_set, test_set, 25));
+}
 
-  auto a = full->parameters(), b = ckpt.net->parameters();
-  ASSERT_EQ(a.size(), b.size());
-  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i], b[i])) << "parameter " << i;
+TEST(Trainer, StopRequestWritesACheckpointThatResumesToTheSameResult) {
+  auto train_set = blobs(200, 1), test_set = blobs(50, 2);
+  const auto full = unbroken_run(60, train_set, test_set);
+  const auto path = temp_dir("stop") + "/checkpoint.pt";
+  auto first = small_net();
+  int64_t stopped_after = 0;
+  train::TrainHooks hooks;
+  hooks.after_step = [&](int64_t iter) {
+    if (iter == 16) train::request_stop();  // what Ctrl-C does, at a known iteration
+    stopped_after = iter + 1;
+  };
+  train::Trainer trainer(first, small_solver(60), train_set, test_set, {}, path, hooks);
+  try {
+    trainer.run();
+    FAIL() << "a stop request must end the run";
+  } catch (const train::Interrupted& e) {
+    EXPECT_NE(std::string(e.what()).find("--resume"), std::string::npos) << e.what();
+  }
+  train::clear_stop_request();
+  EXPECT_EQ(stopped_after, 17);  // the iteration in progress finished, no later one started
+  expect_same_parameters(full, resume_to(path, 60, train_set, test_set, 17));
+
+  // Without a checkpoint path the run still stops, and says nothing is kept.
+  auto net = small_net();
+  train::request_stop();
+  try {
+    train::Trainer(net, small_solver(60), train_set, test_set, {}, "").run();
+    FAIL() << "a stop request must end the run";
+  } catch (const train::Interrupted& e) {
+    EXPECT_NE(std::string(e.what()).find("no checkpoint"), std::string::npos) << e.what();
+  }
+  train::clear_stop_request();
 }
 
 TEST(Trainer, DivergingLossStopsWithAClearErrorAndKeepsTheCheckpoint) {

@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "methods/group_deletion/deletion_masks.hpp"
 #include "methods/group_deletion/magnitude_baseline.hpp"
+#include "nn/copy_state.hpp"
 #include "nn/crossbar_view.hpp"
 #include "report/matrix_picture.hpp"
 #include "report/wires_plot.hpp"
@@ -26,7 +27,6 @@ train::SolverOptions finetune_solver(const GroupDeletionOptions& o) {
   auto s = o.solver;
   s.max_iter = o.finetune_iters;
   s.base_lr = finetune_base_lr(o);
-  s.checkpoint_every = 0;
   if (!o.finetune_stepvalues.empty()) {
     if (s.lr_policy != "step") train::change_lr_policy(s, "multistep");  // a step policy's gamma is a drop factor too
     s.lr_policy = "multistep";
@@ -92,13 +92,15 @@ std::string wires_line(const WireHistory& h) {
   return s;
 }
 
-// One training phase; `offset` continues the iteration count of the history across phases.
-double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, int64_t offset, const GroupLasso& lasso,
-                   bool regularise, const train::TensorDataset& train, const train::TensorDataset& test,
+// One training phase from phase-local iteration `start` (0, or where a resumed checkpoint stopped); `offset`
+// continues the iteration count of the history across phases. Checkpoints carry `info()`.
+double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, int64_t offset, int64_t start,
+                   const GroupLasso& lasso, bool regularise, const std::function<nlohmann::json()>& info,
+                   const train::TensorDataset& train, const train::TensorDataset& test,
                    const train::InputTransform& input, WireHistory& history) {
   auto solver = regularise ? o.solver : finetune_solver(o);
   solver.max_iter = iters;
-  solver.checkpoint_every = 0;
+  if (o.checkpoint_path.empty()) solver.checkpoint_every = 0;
   train::TrainHooks hooks;
   if (regularise && !lasso.proximal()) hooks.after_backward = [&](int64_t) { lasso.add_gradients(); };
   hooks.after_step = [&](int64_t iter) {
@@ -112,9 +114,16 @@ double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, i
         fmt::print(stderr, "live wires at {}: {}\n", offset + done, wires_line(history));
     }
   };
-  hooks.on_test = [&](int64_t iter, double acc) { history.accuracy.emplace_back(offset + iter, acc); };
-  train::Trainer trainer(net, solver, train, test, input, "", hooks);
-  return trainer.run().accuracy;
+  hooks.on_test = [&](int64_t iter, double acc) {
+    // A run resumed from the phase's last checkpoint tests its end again: keep one record of it.
+    if (history.accuracy.empty() || history.accuracy.back().first != offset + iter)
+      history.accuracy.emplace_back(offset + iter, acc);
+  };
+  hooks.checkpoint_info = info;
+  train::Trainer trainer(net, solver, train, test, input, o.checkpoint_path, hooks);
+  if (start > 0 && !train::load_solver_state(o.checkpoint_path, trainer.solver()))
+    throw Error(o.checkpoint_path + " holds no solver state, so the run cannot resume from it");
+  return trainer.run(start).accuracy;
 }
 
 nlohmann::json matrices_json(const hw::NetworkCost& cost, const std::map<std::string, double>& lambdas) {
@@ -153,10 +162,11 @@ nlohmann::json cost_json(const hw::NetworkCost& c, const std::map<std::string, d
 }  // namespace
 
 GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net net, const train::TensorDataset& train,
-                                       const train::TensorDataset& test, const train::InputTransform& input) {
+                                       const train::TensorDataset& test, const train::InputTransform& input,
+                                       const train::Checkpoint* resume) {
   validate(o, net);
   const auto t0 = std::chrono::steady_clock::now();
-  GroupLasso lasso(net, o.lasso);
+  GroupLasso lasso(net, o.lasso);  // from the input network, also when resuming: the adaptive weights come from it
   GroupDeletionResult r;
   for (const auto& t : lasso.targets()) {
     r.regularised.push_back(t.name);
@@ -168,16 +178,45 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
              r.regularised.size());
   nn::Net start = o.magnitude_comparison ? clone_net(net) : nn::Net(nullptr);
 
-  r.history.record(0, lasso);
-  r.history.accuracy.emplace_back(0, r.baseline_accuracy);
-  r.lasso_accuracy = train_phase(net, o, o.iters, 0, lasso, true, train, test, input, r.history);
+  std::string phase = "lasso";
+  int64_t start_iter = 0;
+  if (resume) {
+    phase = resume->info.value("phase", "");
+    if ((phase != "lasso" && phase != "finetune") || !resume->info.contains("history"))
+      throw Error(o.checkpoint_path + " is not a checkpoint of group deletion; delete it to start over");
+    start_iter = resume->iter;
+    r.history = WireHistory::from_json(resume->info.at("history"));
+    r.lasso_accuracy = resume->info.value("lasso_accuracy", 0.0);
+    r.deleted_weights = resume->info.value("deleted_weights", int64_t{0});
+    nn::copy_state(resume->net, net);
+    fmt::print(stderr, "resuming from {}: {} phase, iteration {}\n", o.checkpoint_path,
+               phase == "lasso" ? "group-Lasso" : "fine-tuning", start_iter);
+  } else {
+    r.history.record(0, lasso);
+    r.history.accuracy.emplace_back(0, r.baseline_accuracy);
+  }
+  auto info = [&](const char* name) {
+    return [&, name] {
+      auto j = o.checkpoint_info;
+      j["phase"] = name;
+      j["history"] = r.history.to_json();
+      j["lasso_accuracy"] = r.lasso_accuracy;
+      j["deleted_weights"] = r.deleted_weights;
+      return j;
+    };
+  };
 
-  r.deleted_weights = fix_deletion_masks(lasso, o.mask_zero_weights);
-  r.history.deletion_iter = o.iters;
-  fmt::print(stderr, "deleted {} weights; live wires {}\n", r.deleted_weights, wires_line(r.history));
-  r.accuracy = o.finetune_iters > 0
-                   ? train_phase(net, o, o.finetune_iters, o.iters, lasso, false, train, test, input, r.history)
-                   : train::evaluate(net, test);
+  if (phase == "lasso") {
+    r.lasso_accuracy = train_phase(net, o, o.iters, 0, start_iter, lasso, true, info("lasso"), train, test, input,
+                                   r.history);
+    r.deleted_weights = fix_deletion_masks(lasso, o.mask_zero_weights);
+    r.history.deletion_iter = o.iters;
+    fmt::print(stderr, "deleted {} weights; live wires {}\n", r.deleted_weights, wires_line(r.history));
+    start_iter = 0;
+  }
+  r.accuracy = o.finetune_iters > 0 ? train_phase(net, o, o.finetune_iters, o.iters, start_iter, lasso, false,
+                                                  info("finetune"), train, test, input, r.history)
+                                    : train::evaluate(net, test);
   r.cost = network_cost(net, o.lasso.hw);
 
   if (o.magnitude_comparison) {

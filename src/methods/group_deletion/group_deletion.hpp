@@ -10,6 +10,7 @@
 #include "methods/group_deletion/group_lasso.hpp"
 #include "methods/group_deletion/wire_history.hpp"
 #include "nn/net.hpp"
+#include "train/checkpoint.hpp"
 #include "train/solver_options.hpp"
 #include "train/tensor_dataset.hpp"
 
@@ -30,6 +31,12 @@ struct GroupDeletionOptions {
   bool mask_zero_weights = true;   // delete every zero weight of a regularised matrix, not only whole groups
   int64_t record_every = 100;      // live-wire record interval (Figure 5)
   bool magnitude_comparison = true;  // also cost one-shot magnitude pruning at the same sparsity
+
+  // Run control, not a setting of the method (to_json leaves it out): both phases write `checkpoint_path` every
+  // solver.checkpoint_every iterations and when stopped (Ctrl-C); empty = no checkpoints. `checkpoint_info` is
+  // the caller's run information stored in each (what it needs to check a later resume against).
+  std::string checkpoint_path;
+  nlohmann::json checkpoint_info = nlohmann::json::object();
 };
 
 // The base learning rate of the fine-tuning phase (finetune_lr, or a tenth of the solver's).
@@ -67,10 +74,13 @@ struct GroupDeletionResult {
 };
 
 // Runs both phases on `net` in place (it ends masked and fine-tuned). Throws xbarcut::Error before any
-// training when no matrix needs more than one crossbar.
+// training when no matrix needs more than one crossbar. With `resume` (a checkpoint this function wrote, at
+// options.checkpoint_path, for the same input network and options) it continues that run where it stopped and
+// ends with the same network as an unbroken run; `net` is still the input network (the adaptive Lasso weights,
+// the baseline and the magnitude comparison come from it).
 GroupDeletionResult run_group_deletion(const GroupDeletionOptions& options, nn::Net net,
                                        const train::TensorDataset& train, const train::TensorDataset& test,
-                                       const train::InputTransform& input);
+                                       const train::InputTransform& input, const train::Checkpoint* resume = nullptr);
 
 // {"accuracy", "baseline_accuracy", "crossbar_area_ratio", "routing_area_ratio", "matrices": [...], ...}:
 // the summary.json layout of `xbarcut delete`.

@@ -30,4 +30,14 @@ nlohmann::json WireHistory::to_json() const {
           {"deletion_iter", deletion_iter}};
 }
 
+WireHistory WireHistory::from_json(const nlohmann::json& j) {
+  WireHistory h;
+  j.at("matrices").get_to(h.matrices);
+  j.at("iters").get_to(h.iters);
+  j.at("live_wires_ratio").get_to(h.live);
+  j.at("accuracy").get_to(h.accuracy);
+  j.at("deletion_iter").get_to(h.deletion_iter);
+  return h;
+}
+
 }  // namespace xbarcut::methods

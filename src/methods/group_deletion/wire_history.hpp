@@ -24,6 +24,8 @@ struct WireHistory {
   // Appends one record of every target's live-wire fraction.
   void record(int64_t iter, const GroupLasso& lasso);
   nlohmann::json to_json() const;
+  // The inverse of to_json (a resumed run continues its checkpoint's history).
+  static WireHistory from_json(const nlohmann::json& j);
 };
 
 }  // namespace xbarcut::methods
