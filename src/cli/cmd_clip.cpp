@@ -53,12 +53,10 @@ train::SolverOptions clip_solver(const std::string& model, int64_t iters) {
   return o;
 }
 
-// What a resumed run must share with the run that wrote the checkpoint: the clipping options and the solver,
-// without the intervals that only change what is printed and saved.
+// What a resumed run must share with the run that wrote the checkpoint: the clipping options and the solver (its
+// JSON leaves out the intervals that only change what is printed and saved, so those may differ).
 nlohmann::json resume_settings(const methods::RankClippingOptions& clip, const train::SolverOptions& solver) {
-  auto s = train::to_json(solver);
-  for (const char* key : {"display", "test_interval", "checkpoint_every"}) s.erase(key);
-  return {{"clip", methods::to_json(clip)}, {"solver", s}};
+  return {{"clip", methods::to_json(clip)}, {"solver", train::to_json(solver)}};
 }
 
 nlohmann::json step_json(const methods::ClipStep& s, double accuracy) {

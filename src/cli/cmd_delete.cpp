@@ -61,14 +61,6 @@ train::SolverOptions solver_for(const DeleteArgs& a, const std::string& model) {
   return o;
 }
 
-// What a resumed run must share with the run that wrote the checkpoint: the method's settings, without the
-// intervals that only change what is printed and saved.
-nlohmann::json resume_settings(const methods::GroupDeletionOptions& o) {
-  auto j = methods::to_json(o);
-  for (const char* key : {"display", "test_interval", "checkpoint_every"}) j["solver"].erase(key);
-  return j;
-}
-
 // The checkpoint an interrupted run of the same deletion left in `out`, when --resume asks for it; nullopt when
 // there is none. A checkpoint of another run is an error, not silently replaced.
 std::optional<train::Checkpoint> resume_point(const methods::GroupDeletionOptions& o, bool resume) {
@@ -101,7 +93,8 @@ methods::GroupDeletionOptions with_checkpoints(methods::GroupDeletionOptions o, 
                                                const std::string& checkpoint) {
   o.checkpoint_path = (out / "checkpoint.pt").string();
   o.checkpoint_info = {{"command", "delete"}, {"model", model}, {"dataset", dataset}, {"from", checkpoint},
-                       {"settings", resume_settings(o)}};
+                       // what a resume must match; the solver's JSON leaves out display and checkpoint intervals
+                       {"settings", methods::to_json(o)}};
   return o;
 }
 

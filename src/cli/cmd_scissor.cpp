@@ -64,6 +64,7 @@ int run_self(const std::vector<std::string>& args) {
     throw Error("cannot start a step: posix_spawn of /proc/self/exe failed");
   // A stop request aimed at this process alone (kill -TERM) is passed on, so the step checkpoints and exits.
   // Ctrl-C reaches the step directly (same process group); the extra SIGTERM then only repeats the request.
+  const train::StopSignalScope stop_on_signal;
   int status = 0;
   bool forwarded = false;
   while (waitpid(pid, &status, WNOHANG) == 0) {

@@ -24,7 +24,6 @@ int main(int argc, char** argv) {
   xbarcut::cli::register_trannsform(app);
   xbarcut::cli::register_xbprune(app);
   xbarcut::cli::set_command_line(argc, argv);
-  xbarcut::train::install_stop_handlers();
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -18,9 +18,12 @@ extern "C" void on_stop_signal(int signal) {
 
 }  // namespace
 
-void install_stop_handlers() {
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
+StopSignalScope::StopSignalScope()
+    : previous_int_(std::signal(SIGINT, on_stop_signal)), previous_term_(std::signal(SIGTERM, on_stop_signal)) {}
+
+StopSignalScope::~StopSignalScope() {
+  std::signal(SIGINT, previous_int_);
+  std::signal(SIGTERM, previous_term_);
 }
 
 bool stop_requested() { return stop_flag.load(); }

@@ -1,6 +1,7 @@
 // Ctrl-C (SIGINT) or SIGTERM asks a running training loop to stop at the end of its iteration: it writes its
 // checkpoint and the command exits with code 130, so an interrupted run loses nothing and --resume continues it.
-// A second signal kills at once (the handler gives the default action back after the first).
+// Only while a StopSignalScope lives (the trainer's loop, scissor waiting for a step); elsewhere the signals
+// keep their default action, so Ctrl-C ends a command with nothing to save at once. A second signal kills.
 #pragma once
 #include <string>
 
@@ -8,7 +9,19 @@
 
 namespace xbarcut::train {
 
-void install_stop_handlers();
+// While alive, SIGINT and SIGTERM request a stop instead of killing; the previous handlers come back after.
+class StopSignalScope {
+ public:
+  StopSignalScope();
+  ~StopSignalScope();
+  StopSignalScope(const StopSignalScope&) = delete;
+  StopSignalScope& operator=(const StopSignalScope&) = delete;
+
+ private:
+  void (*previous_int_)(int);
+  void (*previous_term_)(int);
+};
+
 bool stop_requested();
 void request_stop();  // what the handlers do; tests call it directly
 void clear_stop_request();

@@ -63,6 +63,7 @@ void Trainer::save(int64_t iter, const std::string& path) const {
 }
 
 TrainResult Trainer::run(int64_t start_iter) {
+  const StopSignalScope stop_on_signal;  // Ctrl-C: finish the iteration, checkpoint, throw Interrupted
   TrainResult result;
   BatchStream stream(train_, options_.batch, options_.seed, options_.crop_pad, options_.flip);
   net_->train();

@@ -13,7 +13,8 @@ if [ ! -d /usr/share/datasets/fashion-mnist ] && [ -z "${XBARCUT_DATA:-}" ]; the
 fi
 
 # Runs "$bin" ARGS... in the background, sends SIGINT once PATTERN shows in its output, and returns its exit code.
-# The runs below are long enough (thousands of iterations after the pattern) for the signal to land mid-run.
+# Each PATTERN below is printed from inside a training loop (where Ctrl-C means "checkpoint and stop"; elsewhere
+# it kills), and thousands of iterations remain after it, so the signal lands mid-run.
 interrupt_at() {
   local pattern=$1 log=$2; shift 2
   "$bin" "$@" >"$log" 2>&1 &
@@ -70,15 +71,15 @@ expect_interrupted clip $? "$work/clip_broken.txt"
 check_resumed clip "$work/clip_broken" "$work/clip" "${clip[@]}"
 
 # Group deletion, stopped in the group-Lasso phase and, in a second run, in the fine-tuning phase.
-del=(delete --checkpoint "$base" --lambda 0.02 --iters 3000 --finetune-iters 3000 --finetune-lr 0.01
-     --checkpoint-every 250 --no-magnitude --display 100 --test-interval 0 --threads 1)
+del=(delete --checkpoint "$base" --lambda 0.02 --iters 3000 --finetune-iters 6000 --finetune-lr 0.01
+     --checkpoint-every 250 --no-magnitude --display 50 --test-interval 0 --threads 1)
 "$bin" "${del[@]}" --out "$work/del" >"$work/del.txt" 2>&1 || fail "delete: $(tail -3 "$work/del.txt")"
 interrupt_at "^iter " "$work/lasso_broken.txt" "${del[@]}" --out "$work/lasso_broken"
 expect_interrupted "delete (lasso phase)" $? "$work/lasso_broken.txt"
 check_resumed "delete (lasso phase)" "$work/lasso_broken" "$work/del" "${del[@]}"
 grep -q "group-Lasso phase" "$work/lasso_broken.resumed.txt" || fail "delete: not resumed in the lasso phase"
 
-interrupt_at "^deleted " "$work/ft_broken.txt" "${del[@]}" --out "$work/ft_broken"
+interrupt_at "^live wires at 3100:" "$work/ft_broken.txt" "${del[@]}" --out "$work/ft_broken"
 expect_interrupted "delete (fine-tuning)" $? "$work/ft_broken.txt"
 check_resumed "delete (fine-tuning)" "$work/ft_broken" "$work/del" "${del[@]}"
 grep -q "fine-tuning phase" "$work/ft_broken.resumed.txt" || fail "delete: not resumed in the fine-tuning phase"
@@ -94,5 +95,37 @@ PYEOF
 interrupt_at "^iter " "$work/other.txt" "${del[@]}" --out "$work/other"
 expect_error "${del[@]/0.02/0.005}" --resume --out "$work/other"
 [ -f "$work/other/checkpoint.pt" ] || fail "the refused resume removed the other run's checkpoint"
+
+# The pipeline: kill -TERM of the scissor process (not its step) is passed on to the running step, which stops with
+# a checkpoint; scissor exits 130 with one line, and the same command again resumes that step and finishes.
+cat >"$work/pipeline.toml" <<TOML
+out = "$work/pipeline"
+dataset = "fashion-mnist"
+[train]
+model = "mlp:784-64-10"
+iters = 4000
+display = 50
+test-interval = 0
+threads = 1
+[clip]
+eps = 0.1
+interval = 50
+iters = 100
+[delete]
+lambda = 0.01
+iters = 60
+finetune-iters = 40
+TOML
+"$bin" scissor --config "$work/pipeline.toml" >"$work/pipeline1.txt" 2>&1 &
+pid=$!
+for i in $(seq 1 1200); do grep -q "^iter " "$work/pipeline1.txt" && break; sleep 0.05; done
+kill -TERM "$pid"
+wait "$pid"
+code=$?
+[ "$code" -eq 130 ] || fail "scissor: exit $code after SIGTERM (want 130): $(tail -2 "$work/pipeline1.txt")"
+grep -q "^xbarcut: step train was interrupted" "$work/pipeline1.txt" || fail "scissor: no interrupted line: $(tail -2 "$work/pipeline1.txt")"
+[ -f "$work/pipeline/train/checkpoint.pt" ] || fail "scissor: the train step left no checkpoint"
+"$bin" scissor --config "$work/pipeline.toml" >"$work/pipeline2.txt" 2>&1 || fail "scissor rerun: $(tail -3 "$work/pipeline2.txt")"
+grep -q "^resuming" "$work/pipeline2.txt" || fail "scissor: the rerun did not resume the train step"
 
 finish resume
