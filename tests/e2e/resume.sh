@@ -107,16 +107,8 @@ iters = 4000
 display = 50
 test-interval = 0
 threads = 1
-[clip]
-eps = 0.1
-interval = 50
-iters = 100
-[delete]
-lambda = 0.01
-iters = 60
-finetune-iters = 40
 TOML
-"$bin" scissor --config "$work/pipeline.toml" >"$work/pipeline1.txt" 2>&1 &
+"$bin" scissor --config "$work/pipeline.toml" --steps train >"$work/pipeline1.txt" 2>&1 &
 pid=$!
 for i in $(seq 1 1200); do grep -q "^iter " "$work/pipeline1.txt" && break; sleep 0.05; done
 kill -TERM "$pid"
@@ -125,7 +117,7 @@ code=$?
 [ "$code" -eq 130 ] || fail "scissor: exit $code after SIGTERM (want 130): $(tail -2 "$work/pipeline1.txt")"
 grep -q "^xbarcut: step train was interrupted" "$work/pipeline1.txt" || fail "scissor: no interrupted line: $(tail -2 "$work/pipeline1.txt")"
 [ -f "$work/pipeline/train/checkpoint.pt" ] || fail "scissor: the train step left no checkpoint"
-"$bin" scissor --config "$work/pipeline.toml" >"$work/pipeline2.txt" 2>&1 || fail "scissor rerun: $(tail -3 "$work/pipeline2.txt")"
+"$bin" scissor --config "$work/pipeline.toml" --steps train >"$work/pipeline2.txt" 2>&1 || fail "scissor rerun: $(tail -3 "$work/pipeline2.txt")"
 grep -q "^resuming" "$work/pipeline2.txt" || fail "scissor: the rerun did not resume the train step"
 
 finish resume
