@@ -117,10 +117,10 @@ void run_prune(const PruneArgs& a) {
     apply(steps.front());
     history.push_back({{"iter", 0}, {"sparsity", methods::sparsity(net, names)}});
   }
-  hooks.checkpoint_info = [&] { return nlohmann::json{{"command", "prune"}, {"model", s.model}, {"dataset", a.run.dataset}}; };
   const std::string dir = a.run.out;
-  train::Trainer trainer(net, s.solver, s.data.train, s.data.test, s.data.input,
-                         (std::filesystem::path(dir) / "checkpoint.pt").string(), hooks);
+  // No checkpoints: the pruning schedule's state (threshold level, error history) is not saved, so a checkpoint
+  // could not be resumed; Ctrl-C says the run starts over.
+  train::Trainer trainer(net, s.solver, s.data.train, s.data.test, s.data.input, "", hooks);
   fmt::print(stderr, "pruning {} on {}: {} iterations of batch {}\n", s.model, a.run.dataset, n_iter, s.solver.batch);
   const auto result = trainer.run(0);
 

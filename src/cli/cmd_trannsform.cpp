@@ -51,11 +51,10 @@ void run_trannsform(TrannsformArgs a) {
     const int64_t epoch = done / s.iters_per_epoch;
     tf.end_of_epoch(epoch, methods::training_error(net, s.data.train, a.o.error_samples));
   };
-  hooks.checkpoint_info = [&] {
-    return nlohmann::json{{"command", "trannsform"}, {"model", s.model}, {"dataset", a.run.dataset}};
-  };
   const std::filesystem::path dir(a.run.out);
-  train::Trainer trainer(net, s.solver, s.data.train, s.data.test, s.data.input, (dir / "checkpoint.pt").string(), hooks);
+  // No checkpoints: the clustering state is not saved, so a checkpoint could not be resumed; Ctrl-C says the run
+  // starts over.
+  train::Trainer trainer(net, s.solver, s.data.train, s.data.test, s.data.input, "", hooks);
   fmt::print(stderr, "trannsforming {} on {}: {} epochs ({} iterations of batch {}), {}x{} crossbars\n", s.model,
              a.run.dataset, epochs, s.solver.max_iter, s.solver.batch, a.o.xbar, a.o.xbar);
   const auto result = trainer.run(0);

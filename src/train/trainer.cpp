@@ -117,8 +117,8 @@ TrainResult Trainer::run(int64_t start_iter) {
       save(done, checkpoint_path_);
     if (!last && stop_requested()) {
       if (checkpoint_path_.empty())
-        throw Interrupted(fmt::format("interrupted at iteration {} of {}; this step keeps no checkpoint, so it starts "
-                                      "over when rerun", done, options_.max_iter));
+        throw Interrupted(fmt::format("interrupted at iteration {} of {}; this command keeps no checkpoint, so a "
+                                      "rerun starts over", done, options_.max_iter));
       save(done, checkpoint_path_);
       throw Interrupted(fmt::format("interrupted at iteration {} of {}; {} holds it: rerun the same command with "
                                     "--resume to continue", done, options_.max_iter, checkpoint_path_));
