@@ -17,7 +17,7 @@ void RetrainFlags::add_to(CLI::App* cmd, bool allow_model) {
   cmd->add_option("--dataset", dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey")
       ->capture_default_str();
   cmd->add_option("--data-dir", data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
-  cmd->add_option("--out", out, "output folder: model.pt, summary.json, checkpoint.pt")->required();
+  cmd->add_option("--out", out, "output folder: model.pt, summary.json")->required();
   cmd->add_option("--epochs", epochs, "retraining length in epochs");
   cmd->add_option("--iters", iters, "retraining length in iterations (instead of --epochs)");
   cmd->add_option("--lr", lr, "base learning rate (default: the model's solver, 0.01 for an mlp)");
