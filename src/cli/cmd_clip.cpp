@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/hardware_flags.hpp"
 #include "cli/low_rank_support.hpp"
+#include "cli/solver_flags.hpp"
 #include "common/error.hpp"
 #include "methods/rank_clipping/net_factorisation.hpp"
 #include "methods/rank_clipping/rank_clipper.hpp"
@@ -25,10 +26,7 @@ struct ClipArgs {
   bool centred = false;
   methods::RankClippingOptions clip;
   int64_t iters = 0;
-  double lr = 0;
-  int64_t batch = 0;
-  uint64_t seed = 1;
-  int64_t test_interval = -1, display = -1, checkpoint_every = -1;
+  SolverFlags solver;  // what the user typed; the rest is the authors' schedule stretched to --iters
   bool resume = false;
   int threads = 0;
   HardwareFlags hw;
@@ -72,40 +70,38 @@ void run_clip(const ClipArgs& a) {
   clip.method = methods::parse_lra_method(a.lra, a.centred);
   methods::validate(clip);
   if (a.iters < 1) throw Error("--iters must be at least 1");
-  if (a.lr < 0 || a.batch < 0) throw Error("--lr and --batch must be positive");
   const auto hw = a.hw.options();
   if (a.out.empty()) throw Error("--out is required");
 
-  auto base = load_base(a.checkpoint, a.dataset, a.data_dir, a.threads,
-                        [](const train::Checkpoint& c) { methods::require_dense(c.net); });
-  auto options = clip_solver(base.model, a.iters);
-  if (a.lr > 0) options.base_lr = a.lr;
-  if (a.batch > 0) options.batch = a.batch;
-  options.seed = a.seed;
-  if (a.test_interval >= 0) options.test_interval = a.test_interval;
-  if (a.display != -1) options.display = a.display;  // validate() rejects < 0
-  if (a.checkpoint_every != -1) options.checkpoint_every = a.checkpoint_every;  // validate() rejects < 0
-  train::validate(options);
-  const auto settings = resume_settings(clip, options);
-
-  // An interrupted run of the same command continues from DIR/checkpoint.pt (the network at its current ranks,
-  // the solver state and the clipping history).
+  // The solver and an interrupted run to resume are checked against the checkpoint before the data is read.
+  // DIR/checkpoint.pt holds the network at its current ranks, the solver state and the clipping history.
   const auto ckpt_path = (std::filesystem::path(a.out) / "checkpoint.pt").string();
+  train::SolverOptions options;
+  nlohmann::json settings;
   std::optional<train::Checkpoint> resumed;
-  if (a.resume && std::filesystem::exists(ckpt_path)) {
-    resumed = train::load_checkpoint(ckpt_path);
-    const auto& info = resumed->info;
-    if (info.value("command", "") != "clip" || info.value("from", "") != a.checkpoint ||
-        info.value("dataset", "") != base.dataset || !info.contains("settings") || info.at("settings") != settings ||
-        !info.contains("history"))
-      throw Error(ckpt_path + " belongs to another run (other --checkpoint, dataset or options); rerun that command "
-                  "with --resume, or leave out --resume to start over");
-  } else if (a.resume) {
-    fmt::print(stderr, "nothing to resume in {}: starting from the beginning\n", ckpt_path);
-  } else if (std::filesystem::exists(ckpt_path)) {
-    fmt::print(stderr, "note: starting over; {} of an earlier run will be replaced (add --resume to continue it)\n",
-               ckpt_path);
-  }
+  auto check = [&](const train::Checkpoint& c) {
+    methods::require_dense(c.net);
+    options = clip_solver(c.info.value("model", c.net->spec().name), a.iters);
+    a.solver.apply(options);
+    train::validate(options);
+    settings = resume_settings(clip, options);
+    const std::string dataset = a.dataset.empty() ? c.info.value("dataset", std::string("fashion-mnist")) : a.dataset;
+    if (a.resume && std::filesystem::exists(ckpt_path)) {
+      resumed = train::load_checkpoint(ckpt_path);
+      const auto& info = resumed->info;
+      if (info.value("command", "") != "clip" || info.value("from", "") != a.checkpoint ||
+          info.value("dataset", "") != dataset || !info.contains("settings") || info.at("settings") != settings ||
+          !info.contains("history"))
+        throw Error(ckpt_path + " belongs to another run (other --checkpoint, dataset or options); rerun that "
+                    "command with --resume, or leave out --resume to start over");
+    } else if (a.resume) {
+      fmt::print(stderr, "nothing to resume in {}: starting from the beginning\n", ckpt_path);
+    } else if (std::filesystem::exists(ckpt_path)) {
+      fmt::print(stderr, "note: starting over; {} of an earlier run will be replaced (add --resume to continue it)\n",
+                 ckpt_path);
+    }
+  };
+  auto base = load_base(a.checkpoint, a.dataset, a.data_dir, a.threads, check);
 
   nn::Net net = base.ckpt.net;
   const double baseline = train::evaluate(net, base.data.test);
@@ -216,7 +212,10 @@ void run_clip(const ClipArgs& a) {
 void register_clip(CLI::App& app) {
   auto a = std::make_shared<ClipArgs>();
   auto* cmd = app.add_subcommand("clip", "Group Scissor rank clipping: factorise a trained network, then train "
-                                         "while cutting every layer to the lowest rank within --eps");
+                                         "while cutting every layer to the lowest rank within --eps. The solver is the "
+                                         "authors' schedule stretched to --iters (LeNet lr x0.9 at 2/3, 4/5, 13/15, "
+                                         "14/15, 29/30 of the run; ConvNet x0.1 at 1/2 and 4/5); the solver flags "
+                                         "override it");
   cmd->add_option("--checkpoint", a->checkpoint, "the trained dense model.pt (from xbarcut train)")->required();
   cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey (default: the checkpoint's)");
   cmd->add_option("--data-dir", a->data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
@@ -227,14 +226,8 @@ void register_clip(CLI::App& app) {
   cmd->add_option("--iters", a->iters, "training iterations (paper: 30000 LeNet, 200000 ConvNet)")->required();
   cmd->add_option("--lra", a->lra, "pca (the authors' default) | svd")->capture_default_str();
   cmd->add_flag("--centered", a->centred, "centre the rows before PCA (the paper's Algorithm 1; default uncentred)");
-  cmd->add_option("--lr", a->lr, "base learning rate (default: the model's, lenet 0.01, convnet 0.001)");
-  cmd->add_option("--batch", a->batch, "batch size (default: the model's, lenet 64, convnet 100)");
-  cmd->add_option("--seed", a->seed, "seed of the batch order")->capture_default_str();
-  cmd->add_option("--test-interval", a->test_interval, "test accuracy every N iterations (default: the model's)");
-  cmd->add_option("--display", a->display, "progress line every N iterations (default: the model's)");
-  cmd->add_option("--checkpoint-every", a->checkpoint_every,
-                  "write DIR/checkpoint.pt every N iterations, for --resume (default: the model's, 1000 or 2000; 0 = "
-                  "only on Ctrl-C)");
+  a->solver.add_to(cmd, /*long_runs=*/false);
+  a->solver.add_checkpoint_every(cmd);
   cmd->add_flag("--resume", a->resume,
                 "continue an interrupted run (Ctrl-C, a crash) from DIR/checkpoint.pt: same command, same result as "
                 "an unbroken run");

@@ -32,7 +32,7 @@ void SolverFlags::add_to(CLI::App* cmd, bool long_runs) {
 void SolverFlags::add_checkpoint_every(CLI::App* cmd) {
   given["--checkpoint-every"] = cmd->add_option(
       "--checkpoint-every", typed.checkpoint_every,
-      "write DIR/checkpoint.pt every N iterations, for --resume (default: the model's, 1000 or 2000; 0 = only on Ctrl-C and at the end)");
+      "write DIR/checkpoint.pt every N iterations, for --resume (default: the model's, 1000 or 2000; 0 = only on Ctrl-C and at the end of a run or phase)");
 }
 
 bool SolverFlags::set(const std::string& flag) const {

@@ -39,6 +39,18 @@ assert s["accuracy"] > 0.5, s["accuracy"]
 print("clip summary ok:", s["ranks"], round(s["crossbar_area_ratio"], 4), s["accuracy"])
 PY
 
+# The solver flags shared with train and delete reach clip's solver (default: the authors' schedule stretched to
+# --iters, LeNet x0.9 at 2/3 ... of the run).
+"$bin" clip --checkpoint "$work/base/model.pt" --data-dir "$data" --eps 0.1 --interval 50 --iters 100 \
+  --stepvalues 40,80 --gamma 0.5 --weight-decay 0.001 --test-interval 0 --out "$work/clip_solver" --threads 2 >/dev/null 2>&1
+python3 - "$work/clip_solver/summary.json" "$work/clip/summary.json" <<'PY'
+import json, sys
+s, default = (json.load(open(p))["solver"] for p in sys.argv[1:])
+assert s["lr_policy"] == "multistep" and s["stepvalues"] == [40, 80] and s["gamma"] == 0.5, s
+assert s["weight_decay"] == 0.001, s
+assert default["lr_policy"] == "multistep" and default["gamma"] == 0.9 and default["stepvalues"][0] == 133, default
+PY
+
 # Direct LRA at the clipped ranks, and an eps sweep with the clip run on the picture.
 ranks=$(python3 -c "import json;r=json.load(open('$work/clip/summary.json'))['ranks'];print(','.join(f'{k}={v}' for k,v in r.items()))")
 "$bin" lowrank --checkpoint "$work/base/model.pt" --data-dir "$data" --ranks "$ranks" --out "$work/lra" \
@@ -71,6 +83,8 @@ base="$work/base/model.pt"
 expect_error "eps must be in (0, 1)" clip --checkpoint "$base" --eps 0 --interval 100 --iters 10 --out "$work/x"
 expect_error "eps must be in (0, 1)" clip --checkpoint "$base" --eps 1.5 --interval 100 --iters 10 --out "$work/x"
 expect_error "interval must be at least 1" clip --checkpoint "$base" --eps 0.03 --interval 0 --iters 10 --out "$work/x"
+expect_error "unknown --lr-policy" clip --checkpoint "$base" --eps 0.03 --iters 10 --lr-policy steep --out "$work/x"
+expect_error "--lr must be" clip --checkpoint "$base" --eps 0.03 --iters 10 --lr 0 --out "$work/x"
 expect_error "already factorised" clip --checkpoint "$work/clip/model.pt" --data-dir "$data" --eps 0.03 \
   --interval 100 --iters 10 --out "$work/x"
 expect_error "already factorised at rank" lowrank --checkpoint "$work/clip/model.pt" --data-dir "$data" \
