@@ -30,7 +30,6 @@ struct TrannsformArgs {
 void run_trannsform(TrannsformArgs a) {
   a.o.prune_residual = !a.keep_residual;
   a.o.one_crossbar = !a.sum_rule;
-  a.o.seed = a.run.seed;
   methods::validate(a.o);
   if (a.run.epochs <= 0 || std::floor(a.run.epochs) != a.run.epochs || a.run.epochs < 2)
     throw Error("--epochs must be a whole number of at least 2 (TraNNsformer steps once per epoch)");
@@ -39,6 +38,7 @@ void run_trannsform(TrannsformArgs a) {
   a.run.validate();
 
   RetrainSetup s = prepare_retraining(a.run);
+  a.o.seed = s.solver.seed;  // --seed also seeds the clustering
   nn::Net net = s.net;
   const auto epochs = static_cast<int64_t>(a.run.epochs);
   const double baseline = s.from_checkpoint ? train::evaluate(net, s.data.test) : -1.0;

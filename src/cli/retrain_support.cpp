@@ -7,7 +7,6 @@
 #include "common/error.hpp"
 #include "data/dataset_info.hpp"
 #include "train/checkpoint.hpp"
-#include "train/policy_gamma.hpp"
 
 namespace xbarcut::cli {
 
@@ -20,15 +19,10 @@ void RetrainFlags::add_to(CLI::App* cmd, bool allow_model) {
   cmd->add_option("--out", out, "output folder: model.pt, summary.json")->required();
   cmd->add_option("--epochs", epochs, "retraining length in epochs");
   cmd->add_option("--iters", iters, "retraining length in iterations (instead of --epochs)");
-  cmd->add_option("--lr", lr, "base learning rate (default: the model's solver, 0.01 for an mlp)");
-  cmd->add_option("--lr-policy", lr_policy, "fixed | step | multistep | inv | exp | poly | cosine (default: inv)");
-  cmd->add_option("--momentum", momentum, "SGD momentum (default 0.9)");
-  cmd->add_option("--weight-decay", weight_decay, "L2 weight decay (default 5e-4)");
-  cmd->add_option("--batch", batch, "batch size (default 64)");
   cmd->add_option("--train-images", train_images,
                   "retrain on the first N training images only (short runs; an epoch is then N images; 0 = all)")
       ->capture_default_str();
-  cmd->add_option("--seed", seed, "seed for batch order and clustering")->capture_default_str();
+  solver.add_to(cmd, /*long_runs=*/false);
   cmd->add_option("--threads", threads, "CPU threads (default: all)");
 }
 
@@ -36,7 +30,6 @@ void RetrainFlags::validate() const {
   if (checkpoint.empty() == model.empty()) throw Error("give exactly one of --checkpoint or --model");
   if ((epochs > 0) == (iters > 0)) throw Error("give exactly one of --epochs or --iters, and a positive one");
   if (epochs < 0 || iters < 0) throw Error("--epochs and --iters must be positive");
-  if (batch < 0) throw Error("--batch must be at least 1");
   if (train_images < 0) throw Error("--train-images must be 0 (all) or a positive number of images");
   data::input_shape(dataset);  // rejects an unknown dataset name
   if (!checkpoint.empty() && !std::filesystem::exists(checkpoint))
@@ -61,14 +54,9 @@ RetrainSetup prepare_retraining(const RetrainFlags& f) {
     nn::make_net_spec(f.model, {shape.channels, shape.height, shape.width}, data::num_classes(f.dataset));
   }
   s.solver = train::default_solver(s.model);
-  if (f.lr > 0) s.solver.base_lr = f.lr;
-  if (!f.lr_policy.empty()) train::change_lr_policy(s.solver, f.lr_policy);
-  if (f.momentum >= 0) s.solver.momentum = f.momentum;
-  if (f.weight_decay >= 0) s.solver.weight_decay = f.weight_decay;
-  if (f.batch > 0) s.solver.batch = f.batch;
-  s.solver.seed = f.seed;
   s.solver.test_interval = 0;
   s.solver.checkpoint_every = 0;
+  f.solver.apply(s.solver);
   s.solver.max_iter = std::max<int64_t>(1, f.iters);
   train::validate(s.solver);
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cli/run_support.hpp"
+#include "cli/solver_flags.hpp"
 #include "nn/net.hpp"
 #include "train/solver_options.hpp"
 #include "train/trainer.hpp"
@@ -17,11 +18,8 @@ struct RetrainFlags {
   std::string checkpoint, model, dataset = "mnist", data_dir, out;
   double epochs = 0;
   int64_t iters = 0;
-  double lr = -1, momentum = -1, weight_decay = -1;
-  int64_t batch = 0;
   int64_t train_images = 0;  // 0 = the whole training set
-  std::string lr_policy;
-  uint64_t seed = 1;
+  SolverFlags solver;        // what the user typed; the rest is the model's Caffe solver
   int threads = 0;
 
   // --model is offered only when `allow_model` (a run from scratch makes sense).

@@ -26,8 +26,11 @@ expect_exit2 prune --checkpoint "$dir/none.pt" --dataset fashion-mnist --sparsit
 
 "$bin" train --model mlp:784-64-10 --dataset fashion-mnist --iters 400 --out "$dir/base" > /dev/null 2>&1 \
   || fail "train"
+# multistep without step points: one line, exit 2, no output folder.
+expect_exit2 prune --checkpoint "$dir/base/model.pt" --dataset fashion-mnist --sparsity 0.5 --iters 10 --lr-policy multistep --out "$dir/x"
+[ ! -e "$dir/x" ] || fail "a rejected prune wrote its output folder"
 "$bin" prune --checkpoint "$dir/base/model.pt" --dataset fashion-mnist --sparsity 0.8 --iters 300 \
-  --out "$dir/pruned" > /dev/null 2>&1 || fail "prune"
+  --lr-policy multistep --stepvalues 200,250 --gamma 0.5 --out "$dir/pruned" > /dev/null 2>&1 || fail "prune"
 "$bin" trannsform --checkpoint "$dir/base/model.pt" --dataset fashion-mnist --xbar 16 --epochs 3 --train-images 4000 \
   --pruned "$dir/pruned/model.pt" --out "$dir/tf" > "$dir/tf.log" 2>&1 || { cat "$dir/tf.log"; fail "trannsform"; }
 [ -f "$dir/tf/model.pt" ] || fail "no model.pt"
@@ -37,6 +40,9 @@ python3 - "$dir/pruned/summary.json" "$dir/tf/summary.json" <<'PY'
 import json, sys
 p = json.load(open(sys.argv[1]))
 assert abs(p["sparsity"] - 0.8) < 0.01, p["sparsity"]
+# The solver flags shared with train reach the retraining solver.
+assert p["solver"]["lr_policy"] == "multistep" and p["solver"]["stepvalues"] == [200, 250], p["solver"]
+assert p["solver"]["gamma"] == 0.5, p["solver"]
 assert 0.5 < p["accuracy"] <= 1, p["accuracy"]
 s = json.load(open(sys.argv[2]))
 for k in ["accuracy", "baseline_accuracy", "pruned_accuracy", "area_ratio_vs_original", "energy_ratio_vs_original",
