@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/hardware_flags.hpp"
 #include "cli/low_rank_support.hpp"
+#include "cli/resume_point.hpp"
 #include "cli/solver_flags.hpp"
 #include "common/error.hpp"
 #include "methods/rank_clipping/net_factorisation.hpp"
@@ -85,21 +86,11 @@ void run_clip(const ClipArgs& a) {
     a.solver.apply(options);
     train::validate(options);
     settings = resume_settings(clip, options);
-    const std::string dataset = a.dataset.empty() ? c.info.value("dataset", std::string("fashion-mnist")) : a.dataset;
-    if (a.resume && std::filesystem::exists(ckpt_path)) {
-      resumed = train::load_checkpoint(ckpt_path);
-      const auto& info = resumed->info;
-      if (info.value("command", "") != "clip" || info.value("from", "") != a.checkpoint ||
-          info.value("dataset", "") != dataset || !info.contains("settings") || info.at("settings") != settings ||
-          !info.contains("history"))
-        throw Error(ckpt_path + " belongs to another run (other --checkpoint, dataset or options); rerun that "
-                    "command with --resume, or leave out --resume to start over");
-    } else if (a.resume) {
-      fmt::print(stderr, "nothing to resume in {}: starting from the beginning\n", ckpt_path);
-    } else if (std::filesystem::exists(ckpt_path)) {
-      fmt::print(stderr, "note: starting over; {} of an earlier run will be replaced (add --resume to continue it)\n",
-                 ckpt_path);
-    }
+    resumed = resume_point(ckpt_path, a.resume,
+                           {{"command", "clip"}, {"from", a.checkpoint}, {"dataset", base_dataset(c, a.dataset)},
+                            {"settings", settings}});
+    if (resumed && !resumed->info.contains("history"))
+      throw Error(ckpt_path + " holds no clipping history, so the run cannot resume from it; leave out --resume");
   };
   auto base = load_base(a.checkpoint, a.dataset, a.data_dir, a.threads, check);
 

@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/hardware_flags.hpp"
+#include "cli/resume_point.hpp"
 #include "cli/run_support.hpp"
 #include "cli/solver_flags.hpp"
 #include "common/error.hpp"
@@ -59,32 +60,6 @@ train::SolverOptions solver_for(const DeleteArgs& a, const std::string& model) {
   }
   a.solver.apply(o);
   return o;
-}
-
-// The checkpoint an interrupted run of the same deletion left in `out`, when --resume asks for it; nullopt when
-// there is none. A checkpoint of another run is an error, not silently replaced.
-std::optional<train::Checkpoint> resume_point(const methods::GroupDeletionOptions& o, bool resume) {
-  const bool exists = std::filesystem::exists(o.checkpoint_path);
-  if (!resume) {
-    if (exists)
-      fmt::print(stderr, "note: starting over; {} of an earlier run will be replaced (add --resume to continue it)\n",
-                 o.checkpoint_path);
-    return std::nullopt;
-  }
-  if (!exists) {
-    fmt::print(stderr, "nothing to resume in {}: starting from the beginning\n", o.checkpoint_path);
-    return std::nullopt;
-  }
-  auto c = train::load_checkpoint(o.checkpoint_path);
-  const auto& info = c.info;
-  if (info.value("command", "") != "delete" || !info.contains("settings"))
-    throw Error(o.checkpoint_path + " was not written by xbarcut delete; use another --out, or leave out --resume");
-  if (info.value("from", "") != o.checkpoint_info.at("from").get<std::string>() ||
-      info.value("dataset", "") != o.checkpoint_info.at("dataset").get<std::string>() ||
-      info.at("settings") != o.checkpoint_info.at("settings"))
-    throw Error(o.checkpoint_path + " belongs to a run with another --checkpoint, dataset or options; rerun that "
-                "command with --resume, or leave out --resume to start over");
-  return c;
 }
 
 // `o` with the checkpoints of a run into `out`: DIR/checkpoint.pt, and what a later --resume is checked against.
@@ -245,7 +220,7 @@ void run_delete(DeleteArgs a) {
     if (sweep) p.finished = finished_run(p.dir, p.options, a.checkpoint, dataset);
     if (p.finished.is_null()) {
       p.options = with_checkpoints(p.options, p.dir, model, dataset, a.checkpoint);
-      p.resumed = resume_point(p.options, a.resume);
+      p.resumed = resume_point(p.options.checkpoint_path, a.resume, p.options.checkpoint_info);
     }
     plan.push_back(std::move(p));
   }

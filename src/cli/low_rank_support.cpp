@@ -13,13 +13,17 @@
 
 namespace xbarcut::cli {
 
+std::string base_dataset(const train::Checkpoint& c, const std::string& dataset) {
+  return dataset.empty() ? c.info.value("dataset", std::string("fashion-mnist")) : dataset;
+}
+
 BaseRun load_base(const std::string& checkpoint, const std::string& dataset, const std::string& data_dir,
                   int threads, const std::function<void(const train::Checkpoint&)>& check) {
   BaseRun b;
   b.ckpt = train::load_checkpoint(checkpoint);
   if (check) check(b.ckpt);
   b.model = b.ckpt.info.value("model", b.ckpt.net->spec().name);
-  b.dataset = dataset.empty() ? b.ckpt.info.value("dataset", std::string("fashion-mnist")) : dataset;
+  b.dataset = base_dataset(b.ckpt, dataset);
   setup_threads(threads);
   fmt::print(stderr, "loading {} ...\n", b.dataset);
   b.data = load_data(b.dataset, data_dir, &b.ckpt.input);

@@ -19,6 +19,9 @@ struct BaseRun {
   LoadedData data;
 };
 
+// The dataset a command on checkpoint `c` uses: `dataset` when given, else the one it was trained on.
+std::string base_dataset(const train::Checkpoint& c, const std::string& dataset);
+
 // Loads the checkpoint first (a bad file fails before the data is read), then the dataset it was trained on
 // unless `dataset` names another one with the same input shape. `check` runs on the checkpoint before the
 // data is read, so a checkpoint unfit for the command fails at once.

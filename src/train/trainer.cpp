@@ -113,13 +113,14 @@ TrainResult Trainer::run(int64_t start_iter) {
       fmt::print(stderr, "test  iter {:>7}  accuracy {:.4f}\n", done, acc);
       if (hooks_.on_test) hooks_.on_test(done, acc);
     }
-    if (!last && !checkpoint_path_.empty() && options_.checkpoint_every > 0 && done % options_.checkpoint_every == 0)
-      save(done, checkpoint_path_);
+    const bool periodic =
+        !last && !checkpoint_path_.empty() && options_.checkpoint_every > 0 && done % options_.checkpoint_every == 0;
+    if (periodic) save(done, checkpoint_path_);
     if (!last && stop_requested()) {
       if (checkpoint_path_.empty())
         throw Interrupted(fmt::format("interrupted at iteration {} of {}; this command keeps no checkpoint, so a "
                                       "rerun starts over", done, options_.max_iter));
-      save(done, checkpoint_path_);
+      if (!periodic) save(done, checkpoint_path_);  // not twice when the stop lands on a checkpoint iteration
       throw Interrupted(fmt::format("interrupted at iteration {} of {}; {} holds it: rerun the same command with "
                                     "--resume to continue", done, options_.max_iter, checkpoint_path_));
     }
