@@ -275,6 +275,12 @@ void register_delete(CLI::App& app) {
                   "fine-tuning lr drops (multistep, x gamma, default x0.1), counted from the phase's start, e.g. "
                   "6000,8500 (default: the lasso phase's policy, restarted)")
       ->delimiter(',');
+  cmd->add_option("--distill", o.distill.weight,
+                  "knowledge distillation in the fine-tuning phase (ours): share of the input network's softened "
+                  "outputs in the loss, in [0, 1]; 0 = labels only (the paper)")
+      ->capture_default_str();
+  cmd->add_option("--distill-temperature", o.distill.temperature, "softmax temperature of --distill")
+      ->capture_default_str();
   cmd->add_option("--lasso-threshold", o.lasso.zero_threshold,
                   "after each step set |w| below this to 0 (the authors' code: 1e-4)")
       ->capture_default_str();

@@ -84,12 +84,12 @@ Checkpoint load_checkpoint(const std::string& path) {
   return ckpt;
 }
 
-bool load_solver_state(const std::string& path, SgdSolver& solver) {
+void load_solver_state(const std::string& path, SgdSolver& solver) {
   auto archive = open_archive(path);
   torch::serialize::InputArchive state;
-  if (!archive.try_read("solver", state)) return false;
+  if (!archive.try_read("solver", state))
+    throw Error(path + " holds no solver state, so the run cannot resume from it; delete it to start over");
   solver.load(state);
-  return true;
 }
 
 }  // namespace xbarcut::train

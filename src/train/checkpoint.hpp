@@ -23,7 +23,8 @@ void save_checkpoint(const std::string& path, const Checkpoint& ckpt, const SgdS
 
 // Throws a one-line Error for a missing, unreadable or foreign file.
 Checkpoint load_checkpoint(const std::string& path);
-// Restores solver momentum saved with the checkpoint; false when the file holds none.
-bool load_solver_state(const std::string& path, SgdSolver& solver);
+// Restores the solver momentum saved with the checkpoint, to resume the run that wrote it; throws a one-line Error
+// when the file holds none (a final model.pt, not a run's checkpoint.pt).
+void load_solver_state(const std::string& path, SgdSolver& solver);
 
 }  // namespace xbarcut::train

@@ -25,6 +25,11 @@ SolverOptions default_solver(const std::string& model) {
   return o;  // lenet, mlp: Caffe LeNet's solver
 }
 
+void validate_stepvalues(const std::vector<int64_t>& v, const std::string& flag) {
+  for (size_t i = 1; i < v.size(); ++i)
+    if (v[i] <= v[i - 1]) throw Error(flag + " must increase, e.g. " + flag + " 6000,8500");
+}
+
 void validate(const SolverOptions& o) {
   auto bad = [](const std::string& what) { throw Error(what); };
   if (!(o.base_lr > 0) || !std::isfinite(o.base_lr)) bad("--lr must be a positive number");
@@ -40,8 +45,7 @@ void validate(const SolverOptions& o) {
   if (p == "step" && o.stepsize <= 0) bad("--lr-policy step needs --stepsize > 0");
   if (p == "multistep") {
     if (o.stepvalues.empty()) bad("--lr-policy multistep needs --stepvalues, e.g. --stepvalues 5000,8000");
-    for (size_t i = 1; i < o.stepvalues.size(); ++i)
-      if (o.stepvalues[i] <= o.stepvalues[i - 1]) bad("--stepvalues must increase");
+    validate_stepvalues(o.stepvalues, "--stepvalues");
   }
   if ((p == "step" || p == "multistep" || p == "inv" || p == "exp") && !(o.gamma > 0))
     bad("--gamma must be positive for --lr-policy " + p);

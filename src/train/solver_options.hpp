@@ -35,6 +35,8 @@ SolverOptions default_solver(const std::string& model);
 
 // Rejects impossible settings before any work: batch 0, negative lr, momentum outside [0,1) ...
 void validate(const SolverOptions& o);
+// Multistep drop points must increase: one-line Error naming `flag` (--stepvalues, --finetune-stepvalues ...).
+void validate_stepvalues(const std::vector<int64_t>& stepvalues, const std::string& flag);
 
 nlohmann::json to_json(const SolverOptions& o);
 

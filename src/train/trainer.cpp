@@ -59,16 +59,20 @@ void Trainer::save(int64_t iter, const std::string& path) const {
   ckpt.iter = iter;
   ckpt.info = hooks_.checkpoint_info ? hooks_.checkpoint_info() : nlohmann::json::object();
   ckpt.info["solver"] = to_json(options_);
+  ckpt.info["train_seconds"] =
+      prior_seconds_ + std::chrono::duration<double>(std::chrono::steady_clock::now() - run_start_).count();
   save_checkpoint(path, ckpt, &solver_);
 }
 
-TrainResult Trainer::run(int64_t start_iter) {
+TrainResult Trainer::run(int64_t start_iter, double prior_seconds) {
   const StopSignalScope stop_on_signal;  // Ctrl-C: finish the iteration, checkpoint, throw Interrupted
   TrainResult result;
   BatchStream stream(train_, options_.batch, options_.seed, options_.crop_pad, options_.flip);
   net_->train();
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
+  prior_seconds_ = prior_seconds;
+  run_start_ = t0;
   auto window_start = t0;
   int64_t window_iters = 0;
   double loss_sum = 0;
@@ -76,7 +80,8 @@ TrainResult Trainer::run(int64_t start_iter) {
   for (int64_t iter = start_iter; iter < options_.max_iter; ++iter) {
     auto [x, y] = stream.batch(iter);
     solver_.zero_grad();
-    auto loss = torch::nn::functional::cross_entropy(net_->forward(x), y);
+    const auto logits = net_->forward(x);
+    auto loss = hooks_.loss ? hooks_.loss(x, logits, y) : torch::nn::functional::cross_entropy(logits, y);
     const double loss_value = loss.item<double>();
     if (!std::isfinite(loss_value)) {
       throw Error(fmt::format("training diverged at iteration {}: loss is {}; lower --lr (now {}){}", iter,
@@ -127,13 +132,13 @@ TrainResult Trainer::run(int64_t start_iter) {
   }
   const double secs = std::chrono::duration<double>(clock::now() - t0).count();
   result.iters = options_.max_iter;
-  result.seconds = secs;
+  result.seconds = prior_seconds + secs;
   result.images_per_second =
       secs > 0 ? static_cast<double>((options_.max_iter - start_iter) * options_.batch) / secs : 0;
   result.accuracy = evaluate(net_, test_);
   result.test_history.emplace_back(options_.max_iter, result.accuracy);
   fmt::print(stderr, "test  iter {:>7}  accuracy {:.4f}  ({} of training, {:.0f} img/s)\n", options_.max_iter,
-             result.accuracy, format_duration(secs), result.images_per_second);
+             result.accuracy, format_duration(result.seconds), result.images_per_second);
   if (hooks_.on_test) hooks_.on_test(options_.max_iter, result.accuracy);
   if (!checkpoint_path_.empty()) save(options_.max_iter, checkpoint_path_);
   return result;

@@ -3,6 +3,7 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <chrono>
 #include <functional>
 
 #include "nn/net.hpp"
@@ -17,13 +18,15 @@ struct TrainHooks {
   std::function<void(int64_t iter)> after_step;      // enforce masks, clip ranks ...
   std::function<void(int64_t iter, double accuracy)> on_test;
   std::function<nlohmann::json()> checkpoint_info;   // extra run state saved with each checkpoint
+  // The training loss of a batch from its inputs, the net's logits and the labels; empty = cross entropy.
+  std::function<torch::Tensor(const torch::Tensor& x, const torch::Tensor& logits, const torch::Tensor& labels)> loss;
 };
 
 struct TrainResult {
   double accuracy = 0;
   int64_t iters = 0;
-  double seconds = 0;
-  double images_per_second = 0;
+  double seconds = 0;            // training time of the whole run, the parts before a resume included
+  double images_per_second = 0;  // of this part
   std::vector<std::pair<int64_t, double>> test_history;  // (iteration, test accuracy)
 };
 
@@ -35,8 +38,9 @@ class Trainer {
   Trainer(nn::Net net, SolverOptions options, const TensorDataset& train, const TensorDataset& test,
           InputTransform input, std::string checkpoint_path, TrainHooks hooks = {});
 
-  // Trains from `start_iter` (0, or the iteration of a resumed checkpoint) to options.max_iter.
-  TrainResult run(int64_t start_iter = 0);
+  // Trains from `start_iter` (0, or the iteration of a resumed checkpoint) to options.max_iter. `prior_seconds`:
+  // the training time before the resume (the checkpoint's info "train_seconds", which every checkpoint carries).
+  TrainResult run(int64_t start_iter = 0, double prior_seconds = 0);
   SgdSolver& solver() { return solver_; }
   nn::Net& net() { return net_; }
   // Call after the hooks changed the parameter set (e.g. new factor shapes).
@@ -52,6 +56,8 @@ class Trainer {
   std::string checkpoint_path_;
   TrainHooks hooks_;
   SgdSolver solver_;
+  double prior_seconds_ = 0;
+  std::chrono::steady_clock::time_point run_start_ = std::chrono::steady_clock::now();
 };
 
 std::string format_duration(double seconds);

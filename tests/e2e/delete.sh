@@ -78,10 +78,10 @@ grep -q "^| 0.05 |" "$work/sweep.txt" || fail "no sweep table row for lambda 0.0
 [ "$(grep -c "reused" "$work/sweep2.txt")" = 2 ] || fail "the widened sweep did not reuse both finished runs"
 $py -c "import json,sys; assert [r['lambda'] for r in json.load(open(sys.argv[1]))['sweep']] == [0.002, 0.05, 0.01]" \
   "$work/sweep/summary.json" || fail "widened sweep summary"
-# Other options (the adaptive lasso, a multistep policy of the run's own): nothing is reused, and the options
-# reach the runs.
+# Other options (the adaptive lasso, a multistep policy of the run's own, distillation): nothing is reused, and the
+# options reach the runs.
 "$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.002,0.05 --iters 120 --finetune-iters 50 --no-magnitude \
-  --lasso-adaptive 1 --lr-policy multistep --stepvalues 60,90 \
+  --lasso-adaptive 1 --lr-policy multistep --stepvalues 60,90 --distill 0.5 --distill-temperature 3 \
   --display 0 --test-interval 0 --out "$work/sweep" >"$work/sweep3.txt" 2>&1 || fail "sweep 3: $(tail -3 "$work/sweep3.txt")"
 grep -q "reused" "$work/sweep3.txt" && fail "a run with other options was reused"
 $py - "$work/sweep/lambda_0.05/summary.json" <<'PYEOF' || fail "sweep 3 options"
@@ -89,6 +89,7 @@ import json, sys
 o = json.load(open(sys.argv[1]))["options"]
 assert o["lasso_adaptive"] == 1 and o["iters"] == 120, o
 assert o["solver"]["lr_policy"] == "multistep" and o["solver"]["stepvalues"] == [60, 90], o["solver"]
+assert o["distill"] == {"weight": 0.5, "temperature": 3}, o["distill"]
 PYEOF
 
 base="$work/base/model.pt"
@@ -104,6 +105,8 @@ expect_error delete --checkpoint "$base" --lambda 0.001 --finetune-stepvalues 50
 expect_error delete --checkpoint "$base" --lambda 0.001 --finetune-iters 1000 --finetune-stepvalues 1000 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --mask rows --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --lasso-adaptive -1 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --distill 1.5 --out "$work/x"
+expect_error delete --checkpoint "$base" --lambda 0.001 --distill 0.5 --distill-temperature 0 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --lr-policy multistep --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --lr-policy multistep --stepvalues 50,20 --out "$work/x"
 expect_error delete --checkpoint "$base" --lambda 0.001 --xbar 1024x1024 --out "$work/x"

@@ -63,8 +63,11 @@ nn::Net resume_to(const std::string& path, int64_t iters, const train::TensorDat
   auto ckpt = train::load_checkpoint(path);
   EXPECT_EQ(ckpt.iter, expected_iter);
   train::Trainer trainer(ckpt.net, small_solver(iters), train_set, test_set, {}, path);
-  EXPECT_TRUE(train::load_solver_state(path, trainer.solver()));
-  trainer.run(ckpt.iter);
+  EXPECT_NO_THROW(train::load_solver_state(path, trainer.solver()));
+  // The checkpoint carries the training time so far, and the resumed run reports the whole run's.
+  const double before = ckpt.info.value("train_seconds", -1.0);
+  EXPECT_GT(before, 0.0);
+  EXPECT_GT(trainer.run(ckpt.iter, before).seconds, before);
   return ckpt.net;
 }
 
@@ -177,6 +180,14 @@ TEST(Checkpoint, RoundTripKeepsOutputsSpecAndInputTransform) {
   EXPECT_TRUE(torch::equal(back.input.mean, ckpt.input.mean));
   auto x = torch::randn({2, 1, 28, 28});
   EXPECT_TRUE(torch::equal(back.net->forward(x), net->forward(x)));
+  // A final model.pt holds no solver state: resuming from it is refused with one line naming the file.
+  train::SgdSolver solver(train::param_groups(back.net), train::SolverOptions{});
+  try {
+    train::load_solver_state(path, solver);
+    FAIL() << "resumed from a file without solver state";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("model.pt holds no solver state"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Checkpoint, ForeignAndMissingFilesGiveOneLineErrors) {

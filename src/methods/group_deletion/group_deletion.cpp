@@ -37,6 +37,7 @@ train::SolverOptions finetune_solver(const GroupDeletionOptions& o) {
 
 void validate(const GroupDeletionOptions& o) {
   validate(o.lasso);
+  train::validate(o.distill);
   if (!(o.finetune_lr >= 0))
     throw Error(fmt::format("--finetune-lr must be > 0 (got {}); leave it out for a tenth of --lr", o.finetune_lr));
   if (o.iters < 1) throw Error(fmt::format("--iters must be at least 1 (got {})", o.iters));
@@ -45,9 +46,7 @@ void validate(const GroupDeletionOptions& o) {
   auto s = o.solver;
   s.max_iter = o.iters;
   train::validate(s);
-  for (size_t i = 1; i < o.finetune_stepvalues.size(); ++i)
-    if (o.finetune_stepvalues[i] <= o.finetune_stepvalues[i - 1])
-      throw Error("--finetune-stepvalues must increase, e.g. --finetune-stepvalues 6000,8500");
+  train::validate_stepvalues(o.finetune_stepvalues, "--finetune-stepvalues");
   for (int64_t v : o.finetune_stepvalues)
     if (v < 1 || v >= o.finetune_iters)
       throw Error(fmt::format("--finetune-stepvalues {} is outside the fine-tuning phase (1 .. --finetune-iters {} - 1)",
@@ -74,6 +73,7 @@ nlohmann::json to_json(const GroupDeletionOptions& o) {
           {"finetune_iters", o.finetune_iters},
           {"finetune_lr", finetune_base_lr(o)},
           {"finetune_stepvalues", o.finetune_stepvalues},
+          {"distill", train::to_json(o.distill)},
           {"mask_zero_weights", o.mask_zero_weights},
           {"record_every", o.record_every},
           {"solver", train::to_json(o.solver)}};
@@ -93,11 +93,12 @@ std::string wires_line(const WireHistory& h) {
 }
 
 // One training phase from phase-local iteration `start` (0, or where a resumed checkpoint stopped); `offset`
-// continues the iteration count of the history across phases. Checkpoints carry `info()`.
+// continues the iteration count of the history across phases. Checkpoints carry `info()`. A `teacher` (fine-tuning
+// with distillation only) adds its outputs to the loss.
 double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, int64_t offset, int64_t start,
                    const GroupLasso& lasso, bool regularise, const std::function<nlohmann::json()>& info,
                    const train::TensorDataset& train, const train::TensorDataset& test,
-                   const train::InputTransform& input, WireHistory& history) {
+                   const train::InputTransform& input, WireHistory& history, nn::Net teacher = nullptr) {
   auto solver = regularise ? o.solver : finetune_solver(o);
   solver.max_iter = iters;
   if (o.checkpoint_path.empty()) solver.checkpoint_every = 0;
@@ -120,9 +121,18 @@ double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, i
       history.accuracy.emplace_back(offset + iter, acc);
   };
   hooks.checkpoint_info = info;
+  if (teacher) {
+    hooks.loss = [&](const torch::Tensor& x, const torch::Tensor& logits, const torch::Tensor& labels) {
+      torch::Tensor taught;
+      {
+        torch::NoGradGuard no_grad;
+        taught = teacher->forward(x);
+      }
+      return train::distillation_loss(logits, taught, labels, o.distill);
+    };
+  }
   train::Trainer trainer(net, solver, train, test, input, o.checkpoint_path, hooks);
-  if (start > 0 && !train::load_solver_state(o.checkpoint_path, trainer.solver()))
-    throw Error(o.checkpoint_path + " holds no solver state, so the run cannot resume from it");
+  if (start > 0) train::load_solver_state(o.checkpoint_path, trainer.solver());
   return trainer.run(start).accuracy;
 }
 
@@ -177,9 +187,16 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
   fmt::print(stderr, "group deletion: baseline accuracy {:.4f}; regularising {} matrices\n", r.baseline_accuracy,
              r.regularised.size());
   nn::Net start = o.magnitude_comparison ? clone_net(net) : nn::Net(nullptr);
+  // The input network, frozen, teaches the fine-tuning phase (also on resume: `net` is still the input here).
+  nn::Net teacher = o.distill.weight > 0 && o.finetune_iters > 0 ? clone_net(net) : nn::Net(nullptr);
+  if (teacher) {
+    if (net->spec().is_conv_net()) teacher->use_channels_last();
+    teacher->eval();
+  }
 
   std::string phase = "lasso";
   int64_t start_iter = 0;
+  double prior_seconds = 0;  // of the run before a resume, so the summary's "seconds" is the whole run's
   if (resume) {
     phase = resume->info.value("phase", "");
     if ((phase != "lasso" && phase != "finetune") || !resume->info.contains("history"))
@@ -188,6 +205,7 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
     r.history = WireHistory::from_json(resume->info.at("history"));
     r.lasso_accuracy = resume->info.value("lasso_accuracy", 0.0);
     r.deleted_weights = resume->info.value("deleted_weights", int64_t{0});
+    prior_seconds = resume->info.value("seconds", 0.0);
     nn::copy_state(resume->net, net);
     fmt::print(stderr, "resuming from {}: {} phase, iteration {}\n", o.checkpoint_path,
                phase == "lasso" ? "group-Lasso" : "fine-tuning", start_iter);
@@ -202,6 +220,7 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
       j["history"] = r.history.to_json();
       j["lasso_accuracy"] = r.lasso_accuracy;
       j["deleted_weights"] = r.deleted_weights;
+      j["seconds"] = prior_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       return j;
     };
   };
@@ -215,7 +234,7 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
     start_iter = 0;
   }
   r.accuracy = o.finetune_iters > 0 ? train_phase(net, o, o.finetune_iters, o.iters, start_iter, lasso, false,
-                                                  info("finetune"), train, test, input, r.history)
+                                                  info("finetune"), train, test, input, r.history, teacher)
                                     : train::evaluate(net, test);
   r.cost = network_cost(net, o.lasso.hw);
 
@@ -226,7 +245,7 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
     m.cost = network_cost(start, o.lasso.hw);
     r.magnitude = m;
   }
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.seconds = prior_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
 

@@ -11,6 +11,7 @@
 #include "methods/group_deletion/wire_history.hpp"
 #include "nn/net.hpp"
 #include "train/checkpoint.hpp"
+#include "train/distillation.hpp"
 #include "train/solver_options.hpp"
 #include "train/tensor_dataset.hpp"
 
@@ -27,6 +28,9 @@ struct GroupDeletionOptions {
   // policy, restarted. On the ConvNet, 10,000 iterations at 0.001 with two drops recovered 2.3 points that 5,000 at
   // 0.0001 left behind (docs/results/group_scissor.md).
   std::vector<int64_t> finetune_stepvalues;
+  // Ours: the fine-tuning phase also learns the input network's softened outputs (knowledge distillation, the input
+  // network as the teacher); weight 0 = labels only, the paper's fine-tuning.
+  train::DistillOptions distill;
   train::SolverOptions solver;     // both phases (max_iter is replaced by iters / finetune_iters)
   bool mask_zero_weights = true;   // delete every zero weight of a regularised matrix, not only whole groups
   int64_t record_every = 100;      // live-wire record interval (Figure 5)
@@ -46,7 +50,7 @@ double finetune_base_lr(const GroupDeletionOptions& options);
 train::SolverOptions finetune_solver(const GroupDeletionOptions& options);
 
 // Throws xbarcut::Error on negative iteration counts or fine-tuning rate, fine-tuning step points that do not
-// increase or fall outside the phase, record_every < 1 or bad lasso / solver options.
+// increase or fall outside the phase, record_every < 1 or bad lasso / solver / distillation options.
 void validate(const GroupDeletionOptions& options);
 // Also checks the options against `net`: overrides name big matrices, and some matrix needs more than one
 // crossbar. run_group_deletion calls it; a CLI calls it before loading data.

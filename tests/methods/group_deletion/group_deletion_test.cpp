@@ -116,6 +116,57 @@ TEST(GroupDeletion, FineTuningRunsAtItsOwnRate) {
   EXPECT_GT((fc1_after(60, 0) - lasso_only).abs().max().item<float>(), 1e-4f);
 }
 
+TEST(GroupDeletion, DistillationTeachesTheFineTuningPhaseTheInputNetwork) {
+  // With an empty lasso phase (lambda 0, a negligible rate) the network entering fine-tuning is the input network.
+  // Learning only the teacher's outputs (weight 1) then leaves it where it is, because the teacher is that same
+  // input network, frozen; learning the labels (weight 0) moves it.
+  auto train_set = test::signal_blobs(400, 1), test_set = test::signal_blobs(100, 2);
+  auto pre = test::tiny_net();
+  train::Trainer(pre, test::quick_solver(50), train_set, test_set, {}, "").run();
+  const auto before = pre->layer("fc1")->weights()[0].clone();
+  auto fc1_after = [&](double weight) {
+    auto o = tiny_options();
+    o.magnitude_comparison = false;
+    o.lasso.lambda = 0;
+    o.lasso.zero_threshold = 0;
+    o.solver.base_lr = 1e-12;
+    o.solver.weight_decay = 0;
+    o.finetune_lr = 0.05;
+    o.distill = {weight, 2.0};
+    auto net = methods::clone_net(pre);
+    methods::run_group_deletion(o, net, train_set, test_set, {});
+    return net->layer("fc1")->weights()[0].clone();
+  };
+  EXPECT_LT((fc1_after(1.0) - before).abs().max().item<float>(), 1e-5f);
+  EXPECT_GT((fc1_after(0.0) - before).abs().max().item<float>(), 1e-3f);
+
+  // After a real lasso phase the network differs from its input; fine-tuning on the teacher's outputs alone brings
+  // its outputs back toward the input network's (a teacher that were the student itself would move nothing).
+  auto kl_to_input = [&](int64_t finetune_iters) {
+    auto o = tiny_options();
+    o.magnitude_comparison = false;
+    o.solver.weight_decay = 0;
+    o.finetune_iters = finetune_iters;
+    o.finetune_lr = 0.05;
+    o.distill = {1.0, 2.0};
+    auto net = methods::clone_net(pre);
+    methods::run_group_deletion(o, net, train_set, test_set, {});
+    torch::NoGradGuard no_grad;
+    net->eval();
+    pre->eval();
+    const auto log_p = torch::log_softmax(pre->forward(test_set.images), 1);
+    const auto log_q = torch::log_softmax(net->forward(test_set.images), 1);
+    return (log_p.exp() * (log_p - log_q)).sum(1).mean().item<double>();
+  };
+  const double after_lasso = kl_to_input(0);
+  EXPECT_GT(after_lasso, 1e-3);
+  EXPECT_LT(kl_to_input(200), 0.5 * after_lasso);
+  auto bad = tiny_options();
+  bad.distill.weight = 2;
+  EXPECT_THROW(methods::validate(bad), Error);
+  EXPECT_EQ(methods::to_json(tiny_options())["distill"]["weight"], 0.0);
+}
+
 TEST(GroupDeletion, FineTuningHasItsOwnSchedule) {
   auto o = tiny_options();
   o.finetune_lr = 0.01;
