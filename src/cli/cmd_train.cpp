@@ -1,10 +1,10 @@
 // `xbarcut train`: train a model from scratch (or resume) and write DIR/model.pt + DIR/summary.json.
 #include <filesystem>
-#include <memory>
 
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/resume_point.hpp"
 #include "cli/run_support.hpp"
 #include "cli/solver_flags.hpp"
 #include "common/error.hpp"
@@ -46,9 +46,8 @@ void run_train(const TrainArgs& a) {
   if (a.iters < 0) throw Error("--iters must be at least 1");
   if (a.epochs < 0) throw Error("--epochs must be positive");
   const std::string ckpt_path = (std::filesystem::path(a.out) / "checkpoint.pt").string();
-  const bool resuming = a.resume && std::filesystem::exists(ckpt_path);
-  std::unique_ptr<train::Checkpoint> resumed;
-  if (resuming) resumed = std::make_unique<train::Checkpoint>(train::load_checkpoint(ckpt_path));
+  // Only the command must match: a resumed training run may ask for more --iters than the one that stopped.
+  const auto resumed = resume_point(ckpt_path, a.resume, {{"command", "train"}});
   std::string model = a.model;
   if (resumed) model = resumed->info.value("model", model);
   if (model.empty()) throw Error("--model is required (known models: " + nn::known_models_help() + ")");

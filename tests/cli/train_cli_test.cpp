@@ -73,6 +73,17 @@ TEST(TrainCli, ResumeContinuesToTheSameResult) {
   ASSERT_EQ(pa.size(), pb.size());
   for (size_t i = 0; i < pa.size(); ++i) EXPECT_TRUE(torch::equal(pa[i], pb[i]));
   EXPECT_EQ(read_json(straight + "/summary.json")["accuracy"], read_json(broken + "/summary.json")["accuracy"]);
+
+  // A checkpoint another command left in the folder is refused with one line, not continued as training.
+  const auto foreign = temp_dir("foreign");
+  std::filesystem::create_directories(foreign);
+  auto c = xbarcut::train::load_checkpoint(straight + "/model.pt");
+  c.info["command"] = "clip";
+  xbarcut::train::save_checkpoint(foreign + "/checkpoint.pt", c);
+  auto f = run_xbarcut(common + "--iters 80 --resume --out " + foreign);
+  EXPECT_EQ(f.code, 2) << f.output;
+  EXPECT_NE(f.output.find("was not written by xbarcut train"), std::string::npos) << f.output;
+  EXPECT_FALSE(std::filesystem::exists(foreign + "/model.pt"));
 }
 
 TEST(TrainCli, BadInputExitsWithCode2AndOneLine) {
