@@ -141,14 +141,14 @@ void run_clip(const ClipArgs& a) {
   trainer_ptr = &trainer;
   int64_t start = 0;
   if (resumed) {
-    train::load_solver_state(ckpt_path, trainer.solver());
+    trainer.resume_from(*resumed, ckpt_path);
     start = resumed->iter;
     fmt::print(stderr, "resuming {} from iteration {} (ranks {})\n", ckpt_path, start,
                nlohmann::json(methods::layer_ranks(net)).dump());
   }
   fmt::print(stderr, "rank clipping {} on {}: eps {} every {} iterations, {} iterations, lra {}\n", base.model,
              base.dataset, clip.eps, clip.interval, options.max_iter, methods::to_string(clip.method));
-  const auto result = trainer.run(start, resumed ? resumed->info.value("train_seconds", 0.0) : 0.0);
+  const auto result = trainer.run();
 
   train::Checkpoint final_ckpt;
   final_ckpt.net = net;

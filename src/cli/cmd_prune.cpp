@@ -122,7 +122,7 @@ void run_prune(const PruneArgs& a) {
   // could not be resumed; Ctrl-C says the run starts over.
   train::Trainer trainer(net, s.solver, s.data.train, s.data.test, s.data.input, "", hooks);
   fmt::print(stderr, "pruning {} on {}: {} iterations of batch {}\n", s.model, a.run.dataset, n_iter, s.solver.batch);
-  const auto result = trainer.run(0);
+  const auto result = trainer.run();
 
   save_model(dir, s, "prune", a.run.dataset, result);
 

@@ -83,7 +83,7 @@ void run_train(const TrainArgs& a) {
   train::Trainer trainer(net, options, data.train, data.test, data.input, ckpt_path, hooks);
   int64_t start = 0;
   if (resumed) {
-    train::load_solver_state(ckpt_path, trainer.solver());
+    trainer.resume_from(*resumed, ckpt_path);
     start = resumed->iter;
     fmt::print(stderr, "resuming {} from iteration {}\n", ckpt_path, start);
     if (start >= options.max_iter)
@@ -91,7 +91,7 @@ void run_train(const TrainArgs& a) {
   }
   fmt::print(stderr, "training {} on {} ({} train / {} test images), {} iterations of batch {}\n", model, a.dataset,
              data.train.size(), data.test.size(), options.max_iter, options.batch);
-  const auto result = trainer.run(start, resumed ? resumed->info.value("train_seconds", 0.0) : 0.0);
+  const auto result = trainer.run();
 
   train::Checkpoint final_ckpt;
   final_ckpt.net = net;

@@ -57,7 +57,7 @@ void run_trannsform(TrannsformArgs a) {
   train::Trainer trainer(net, s.solver, s.data.train, s.data.test, s.data.input, "", hooks);
   fmt::print(stderr, "trannsforming {} on {}: {} epochs ({} iterations of batch {}), {}x{} crossbars\n", s.model,
              a.run.dataset, epochs, s.solver.max_iter, s.solver.batch, a.o.xbar, a.o.xbar);
-  const auto result = trainer.run(0);
+  const auto result = trainer.run();
 
   save_model(a.run.out, s, "trannsform", a.run.dataset, result);
 

@@ -64,14 +64,21 @@ void Trainer::save(int64_t iter, const std::string& path) const {
   save_checkpoint(path, ckpt, &solver_);
 }
 
-TrainResult Trainer::run(int64_t start_iter, double prior_seconds) {
+void Trainer::resume_from(const Checkpoint& ckpt, const std::string& path) {
+  load_solver_state(path, solver_);
+  start_iter_ = ckpt.iter;
+  prior_seconds_ = ckpt.info.value("train_seconds", 0.0);
+}
+
+TrainResult Trainer::run() {
+  const int64_t start_iter = start_iter_;
+  const double prior_seconds = prior_seconds_;
   const StopSignalScope stop_on_signal;  // Ctrl-C: finish the iteration, checkpoint, throw Interrupted
   TrainResult result;
   BatchStream stream(train_, options_.batch, options_.seed, options_.crop_pad, options_.flip);
   net_->train();
   using clock = std::chrono::steady_clock;
   const auto t0 = clock::now();
-  prior_seconds_ = prior_seconds;
   run_start_ = t0;
   auto window_start = t0;
   int64_t window_iters = 0;

@@ -38,9 +38,12 @@ class Trainer {
   Trainer(nn::Net net, SolverOptions options, const TensorDataset& train, const TensorDataset& test,
           InputTransform input, std::string checkpoint_path, TrainHooks hooks = {});
 
-  // Trains from `start_iter` (0, or the iteration of a resumed checkpoint) to options.max_iter. `prior_seconds`:
-  // the training time before the resume (the checkpoint's info "train_seconds", which every checkpoint carries).
-  TrainResult run(int64_t start_iter = 0, double prior_seconds = 0);
+  // Makes run() continue the run that wrote `ckpt` (loaded from `path`): its solver state (momentum) comes back,
+  // training starts at ckpt.iter, and the reported seconds include the time before (ckpt's "train_seconds", which
+  // every checkpoint carries). Throws a one-line Error when `path` holds no solver state (a final model.pt).
+  void resume_from(const Checkpoint& ckpt, const std::string& path);
+  // Trains from iteration 0 (or the resumed checkpoint's) to options.max_iter.
+  TrainResult run();
   SgdSolver& solver() { return solver_; }
   nn::Net& net() { return net_; }
   // Call after the hooks changed the parameter set (e.g. new factor shapes).
@@ -56,7 +59,8 @@ class Trainer {
   std::string checkpoint_path_;
   TrainHooks hooks_;
   SgdSolver solver_;
-  double prior_seconds_ = 0;
+  int64_t start_iter_ = 0;
+  double prior_seconds_ = 0;  // training time before a resume
   std::chrono::steady_clock::time_point run_start_ = std::chrono::steady_clock::now();
 };
 

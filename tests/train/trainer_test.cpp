@@ -63,11 +63,11 @@ nn::Net resume_to(const std::string& path, int64_t iters, const train::TensorDat
   auto ckpt = train::load_checkpoint(path);
   EXPECT_EQ(ckpt.iter, expected_iter);
   train::Trainer trainer(ckpt.net, small_solver(iters), train_set, test_set, {}, path);
-  EXPECT_NO_THROW(train::load_solver_state(path, trainer.solver()));
+  EXPECT_NO_THROW(trainer.resume_from(ckpt, path));
   // The checkpoint carries the training time so far, and the resumed run reports the whole run's.
   const double before = ckpt.info.value("train_seconds", -1.0);
   EXPECT_GT(before, 0.0);
-  EXPECT_GT(trainer.run(ckpt.iter, before).seconds, before);
+  EXPECT_GT(trainer.run().seconds, before);
   return ckpt.net;
 }
 
@@ -99,6 +99,23 @@ TEST(Trainer, ResumeIsIdenticalToAnUnbrokenRun) {
   auto first = small_net();
   train::Trainer(first, small_solver(25), train_set, test_set, {}, path).run();
   expect_same_parameters(full, resume_to(path, 60, train_set, test_set, 25));
+}
+
+TEST(Trainer, AResumedRunCountsTheTrainingTimeBeforeIt) {
+  auto train_set = blobs(200, 1), test_set = blobs(50, 2);
+  const auto path = temp_dir("seconds") + "/checkpoint.pt";
+  auto first = small_net();
+  train::Trainer(first, small_solver(25), train_set, test_set, {}, path).run();
+  // As if the first part had trained for an hour: far longer than the rest of this run can take.
+  auto ckpt = train::load_checkpoint(path);
+  ckpt.info["train_seconds"] = 3600.0;
+  train::Trainer trainer(ckpt.net, small_solver(60), train_set, test_set, {}, path);
+  trainer.resume_from(ckpt, path);
+  const auto result = trainer.run();
+  EXPECT_GE(result.seconds, 3600.0);
+  EXPECT_LT(result.seconds, 3600.0 + 600.0);
+  // The checkpoint the resumed run leaves carries the whole run's time on, for a second resume.
+  EXPECT_GE(train::load_checkpoint(path).info.value("train_seconds", 0.0), 3600.0);
 }
 
 TEST(Trainer, StopRequestWritesACheckpointThatResumesToTheSameResult) {

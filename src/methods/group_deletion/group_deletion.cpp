@@ -92,11 +92,12 @@ std::string wires_line(const WireHistory& h) {
   return s;
 }
 
-// One training phase from phase-local iteration `start` (0, or where a resumed checkpoint stopped); `offset`
-// continues the iteration count of the history across phases. Checkpoints carry `info()`. A `teacher` (fine-tuning
-// with distillation only) adds its outputs to the loss.
-double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, int64_t offset, int64_t start,
-                   const GroupLasso& lasso, bool regularise, const std::function<nlohmann::json()>& info,
+// One training phase, from its start or, given `resume` (the phase's checkpoint at o.checkpoint_path), from where
+// that stopped; `offset` continues the iteration count of the history across phases. Checkpoints carry `info()`.
+// A `teacher` (fine-tuning with distillation only) adds its outputs to the loss.
+double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, int64_t offset,
+                   const train::Checkpoint* resume, const GroupLasso& lasso, bool regularise,
+                   const std::function<nlohmann::json()>& info,
                    const train::TensorDataset& train, const train::TensorDataset& test,
                    const train::InputTransform& input, WireHistory& history, nn::Net teacher = nullptr) {
   auto solver = regularise ? o.solver : finetune_solver(o);
@@ -132,8 +133,8 @@ double train_phase(nn::Net& net, const GroupDeletionOptions& o, int64_t iters, i
     };
   }
   train::Trainer trainer(net, solver, train, test, input, o.checkpoint_path, hooks);
-  if (start > 0) train::load_solver_state(o.checkpoint_path, trainer.solver());
-  return trainer.run(start).accuracy;
+  if (resume) trainer.resume_from(*resume, o.checkpoint_path);
+  return trainer.run().accuracy;
 }
 
 nlohmann::json matrices_json(const hw::NetworkCost& cost, const std::map<std::string, double>& lambdas) {
@@ -195,20 +196,19 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
   }
 
   std::string phase = "lasso";
-  int64_t start_iter = 0;
+  const train::Checkpoint* phase_resume = resume;  // the phase the run stopped in continues from it
   double prior_seconds = 0;  // of the run before a resume, so the summary's "seconds" is the whole run's
   if (resume) {
     phase = resume->info.value("phase", "");
     if ((phase != "lasso" && phase != "finetune") || !resume->info.contains("history"))
       throw Error(o.checkpoint_path + " is not a checkpoint of group deletion; delete it to start over");
-    start_iter = resume->iter;
     r.history = WireHistory::from_json(resume->info.at("history"));
     r.lasso_accuracy = resume->info.value("lasso_accuracy", 0.0);
     r.deleted_weights = resume->info.value("deleted_weights", int64_t{0});
     prior_seconds = resume->info.value("seconds", 0.0);
     nn::copy_state(resume->net, net);
     fmt::print(stderr, "resuming from {}: {} phase, iteration {}\n", o.checkpoint_path,
-               phase == "lasso" ? "group-Lasso" : "fine-tuning", start_iter);
+               phase == "lasso" ? "group-Lasso" : "fine-tuning", resume->iter);
   } else {
     r.history.record(0, lasso);
     r.history.accuracy.emplace_back(0, r.baseline_accuracy);
@@ -220,20 +220,22 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
       j["history"] = r.history.to_json();
       j["lasso_accuracy"] = r.lasso_accuracy;
       j["deleted_weights"] = r.deleted_weights;
+      // The whole run's time (both phases, evaluations, mask fixing); the trainer adds its phase's own
+      // "train_seconds", which only that phase's resume reads.
       j["seconds"] = prior_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       return j;
     };
   };
 
   if (phase == "lasso") {
-    r.lasso_accuracy = train_phase(net, o, o.iters, 0, start_iter, lasso, true, info("lasso"), train, test, input,
+    r.lasso_accuracy = train_phase(net, o, o.iters, 0, phase_resume, lasso, true, info("lasso"), train, test, input,
                                    r.history);
     r.deleted_weights = fix_deletion_masks(lasso, o.mask_zero_weights);
     r.history.deletion_iter = o.iters;
     fmt::print(stderr, "deleted {} weights; live wires {}\n", r.deleted_weights, wires_line(r.history));
-    start_iter = 0;
+    phase_resume = nullptr;
   }
-  r.accuracy = o.finetune_iters > 0 ? train_phase(net, o, o.finetune_iters, o.iters, start_iter, lasso, false,
+  r.accuracy = o.finetune_iters > 0 ? train_phase(net, o, o.finetune_iters, o.iters, phase_resume, lasso, false,
                                                   info("finetune"), train, test, input, r.history, teacher)
                                     : train::evaluate(net, test);
   r.cost = network_cost(net, o.lasso.hw);

@@ -3,11 +3,15 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <filesystem>
+
 #include "common/error.hpp"
 #include "deletion_test_util.hpp"
 #include "methods/group_deletion/group_deletion.hpp"
 #include "methods/group_deletion/magnitude_baseline.hpp"
+#include "train/checkpoint.hpp"
 #include "train/lr_policy.hpp"
+#include "train/stop_request.hpp"
 #include "train/trainer.hpp"
 
 using namespace xbarcut;
@@ -202,6 +206,30 @@ TEST(GroupDeletion, FineTuningHasItsOwnSchedule) {
     return net->layer("fc1")->weights()[0].clone();
   };
   EXPECT_GT((fc1_after({5}) - fc1_after({})).abs().max().item<float>(), 1e-4f);
+}
+
+TEST(GroupDeletion, AResumedRunCountsTheTimeBeforeIt) {
+  auto train_set = test::signal_blobs(400, 1), test_set = test::signal_blobs(100, 2);
+  auto o = tiny_options();
+  o.magnitude_comparison = false;
+  const auto dir = std::filesystem::temp_directory_path() / "xbarcut_deletion_seconds";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  o.checkpoint_path = (dir / "checkpoint.pt").string();
+  auto input = test::tiny_net();
+  train::request_stop();  // Ctrl-C: the lasso phase stops after its first iteration, with a checkpoint
+  auto net = methods::clone_net(input);
+  EXPECT_THROW(methods::run_group_deletion(o, net, train_set, test_set, {}), train::Interrupted);
+  train::clear_stop_request();
+  // As if the interrupted part had run for an hour: far longer than the rest of this run can take.
+  auto ckpt = train::load_checkpoint(o.checkpoint_path);
+  EXPECT_EQ(ckpt.iter, 1);
+  ckpt.info["seconds"] = 3600.0;
+  net = methods::clone_net(input);
+  const auto r = methods::run_group_deletion(o, net, train_set, test_set, {}, &ckpt);
+  EXPECT_GE(r.seconds, 3600.0);
+  EXPECT_LT(r.seconds, 3600.0 + 600.0);
+  EXPECT_EQ(r.history.iters.back(), o.iters + o.finetune_iters);
 }
 
 TEST(MagnitudeBaseline, PrunesExactlyTheSmallestWeights) {
