@@ -2,9 +2,9 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
-#include "cli/run_support.hpp"
-#include "common/error.hpp"
-#include "train/checkpoint.hpp"
+#include "cli/flag_table.hpp"
+#include "report/json_file.hpp"
+#include "train/run_files.hpp"
 #include "train/trainer.hpp"
 
 namespace xbarcut::cli {
@@ -16,25 +16,18 @@ void register_eval(CLI::App& app) {
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("eval", "Print the test-set accuracy of a checkpoint");
-  cmd->add_option("--checkpoint", a->checkpoint, "model.pt written by train, clip, delete ...")->required();
-  cmd->add_option("--dataset", a->dataset, "mnist | fashion-mnist | cifar10 | cifar10-grey (default: the one it was trained on)");
-  cmd->add_option("--data-dir", a->data_dir, "folder holding the datasets (else $XBARCUT_DATA)");
+  add_table_flag(cmd, "--checkpoint", a->checkpoint)->required();
+  add_table_flag(cmd, "--dataset", a->dataset);
+  add_table_flag(cmd, "--data-dir", a->data_dir);
   cmd->add_option("--json", a->json, "also write {\"accuracy\": ...} to this file");
-  cmd->add_option("--threads", a->threads, "CPU threads (default: all)");
+  add_table_flag(cmd, "--threads", a->threads);
   cmd->callback([a] {
-    auto ckpt = train::load_checkpoint(a->checkpoint);
-    const std::string dataset = a->dataset.empty() ? ckpt.info.value("dataset", std::string("fashion-mnist")) : a->dataset;
-    setup_threads(a->threads);
-    auto data = load_data(dataset, a->data_dir, &ckpt.input);
-    const auto spec = ckpt.net->spec();
-    if (data.input_shape != spec.input || data.classes != spec.classes)
-      throw Error("checkpoint " + a->checkpoint + " was made for another input shape than " + dataset + "'s");
-    if (spec.is_conv_net()) ckpt.net->use_channels_last();
-    const double acc = train::evaluate(ckpt.net, data.test);
-    fmt::print("test accuracy {:.4f} ({} test images of {})\n", acc, data.test.size(), dataset);
+    auto t = train::open_trained_network(a->checkpoint, a->dataset, a->data_dir, a->threads);
+    const double acc = train::evaluate(t.ckpt.net, t.data.test);
+    fmt::print("test accuracy {:.4f} ({} test images of {})\n", acc, t.data.test.size(), t.dataset);
     if (!a->json.empty())
-      write_json(a->json, {{"accuracy", acc}, {"dataset", dataset}, {"checkpoint", a->checkpoint},
-                           {"test_images", data.test.size()}});
+      report::write_json(a->json, {{"accuracy", acc}, {"dataset", t.dataset}, {"checkpoint", a->checkpoint},
+                                   {"test_images", t.data.test.size()}});
   });
 }
 

@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/flag_table.hpp"
 #include "cli/hardware_flags.hpp"
 #include "nn/crossbar_view.hpp"
 #include "report/crossbar_export.hpp"
@@ -16,9 +17,10 @@ void register_export(CLI::App& app) {
     HardwareFlags hw;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("export", "Write each crossbar's conductance matrices (G+/G-) and a JSON manifest");
-  cmd->add_option("--checkpoint", a->checkpoint, "a model.pt written by xbarcut")->required();
-  cmd->add_option("--out", a->out, "output folder")->required();
+  auto* cmd = app.add_subcommand("export", "Write each crossbar's conductance matrices (G+/G-) and a JSON manifest "
+                                           "into DIR");
+  add_table_flag(cmd, "--checkpoint", a->checkpoint)->required();
+  add_table_flag(cmd, "--out", a->out)->required();
   cmd->add_option("--format", a->format, "npy | csv")->capture_default_str();
   cmd->add_option("--g-on", a->conductance.g_on, "conductance of the on state, siemens")->capture_default_str();
   cmd->add_option("--g-off", a->conductance.g_off, "conductance of the off state, siemens")->capture_default_str();

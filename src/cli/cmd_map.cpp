@@ -2,17 +2,19 @@
 // (shapes alone), or a TorchScript model; optional JSON and one picture per matrix.
 #include <fmt/core.h>
 
-#include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/command_line.hpp"
+#include "cli/flag_table.hpp"
 #include "cli/hardware_flags.hpp"
-#include "cli/run_support.hpp"
+#include "cli/named_values.hpp"
 #include "common/error.hpp"
 #include "data/dataset_info.hpp"
 #include "hw/rank_check.hpp"
 #include "nn/crossbar_view.hpp"
 #include "nn/torchscript_import.hpp"
 #include "report/cost_report.hpp"
+#include "report/json_file.hpp"
 #include "report/matrix_picture.hpp"
 #include "train/checkpoint.hpp"
 
@@ -27,21 +29,8 @@ struct MapArgs {
 
 // "conv1=5,conv2=12,fc1=36" applied to a spec, each rank checked against the layer's matrix.
 void apply_ranks(nn::NetSpec& spec, const std::string& text) {
-  std::stringstream ss(text);
-  std::string item;
   const auto geometry = nn::layer_geometry(spec);
-  while (std::getline(ss, item, ',')) {
-    const auto eq = item.find('=');
-    if (eq == std::string::npos) throw Error("bad --ranks entry '" + item + "': use layer=rank, e.g. conv1=5,fc1=36");
-    const std::string name = item.substr(0, eq);
-    int64_t rank = 0;
-    try {
-      size_t used = 0;
-      rank = std::stoll(item.substr(eq + 1), &used);
-      if (used != item.size() - eq - 1) throw std::invalid_argument(item);
-    } catch (const std::logic_error&) {
-      throw Error("bad --ranks entry '" + item + "': the rank must be an integer");
-    }
+  for (const auto& [name, rank] : parse_rank_list(text)) {
     auto& layer = spec.layer(name);  // throws for an unknown layer, listing the known ones
     for (const auto& g : geometry)
       if (g.name == name) hw::validate_rank(g.rows, g.cols, rank, "layer " + name);
@@ -86,7 +75,7 @@ void run_map(const MapArgs& a) {
     j["command"] = command_line();
     j["xbar"] = a.hw.xbar;
     j["policy"] = a.hw.policy;
-    write_json(a.json, j);
+    report::write_json(a.json, j);
   }
   if (!a.pictures.empty()) {
     const auto files = report::write_matrix_pictures(current, options, a.pictures);
@@ -101,12 +90,13 @@ void run_map(const MapArgs& a) {
 
 void register_map(CLI::App& app) {
   auto a = std::make_shared<MapArgs>();
-  auto* cmd = app.add_subcommand("map", "Tile a network onto crossbars and report crossbars, area, routing, energy");
-  cmd->add_option("--checkpoint", a->checkpoint, "a model.pt written by xbarcut");
+  auto* cmd = app.add_subcommand("map", "Tile a network onto crossbars and report crossbars, area, routing, energy. "
+                                        "With --model the input shape is --dataset's (default mnist; cifar10 for "
+                                        "convnet, vgg8, resnet20; ImageNet's 3x224x224 for vgg16, resnet18)");
+  add_table_flag(cmd, "--checkpoint", a->checkpoint);
   cmd->add_option("--model", a->model, "a named model, mapped from its shapes alone (lenet, convnet, mlp:..., vgg8, vgg16, resnet20, resnet18)");
   cmd->add_option("--ranks", a->ranks, "with --model: low-rank layers, e.g. conv1=5,conv2=12,fc1=36");
-  cmd->add_option("--dataset", a->dataset, "with --model: the input shape (default mnist; cifar10 for convnet, vgg8, resnet20; imagenet "
-                  "(shape only) for vgg16, resnet18)");
+  add_table_flag(cmd, "--dataset", a->dataset);
   cmd->add_option("--torchscript", a->torchscript, "a TorchScript model saved from PyTorch");
   cmd->add_option("--json", a->json, "write {\"matrices\": [...], \"summary\": {...}} here");
   cmd->add_option("--pictures", a->pictures, "write one PNG per matrix (crossbar grid drawn) into this folder");

@@ -1,18 +1,17 @@
-// `xbarcut trannsform`: TraNNsformer's clustered pruning of the fully connected layers, then the
-// crossbar comparison with the original and (given --pruned) the magnitude-pruned network.
+// `xbarcut trannsform`: TraNNsformer's clustered pruning of the fully connected layers (methods::run_trannsformer),
+// then the crossbar comparison with the original and (given --pruned) the magnitude-pruned network.
+#include <cmath>
 #include <filesystem>
 
 #include <fmt/core.h>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
-#include "cli/retrain_support.hpp"
+#include "cli/flag_table.hpp"
+#include "cli/hardware_flags.hpp"
+#include "cli/retrain_flags.hpp"
 #include "common/error.hpp"
-#include "methods/magnitude_pruning/magnitude_pruning.hpp"
-#include "methods/trannsformer/crossbar_comparison.hpp"
-#include "methods/trannsformer/trannsformer.hpp"
-#include "report/cluster_picture.hpp"
-#include "train/checkpoint.hpp"
-#include "train/trainer.hpp"
+#include "methods/trannsformer/run_trannsformer.hpp"
 
 namespace xbarcut::cli {
 
@@ -21,126 +20,44 @@ namespace {
 struct TrannsformArgs {
   RetrainFlags run;
   methods::TrannsformerOptions o;
-  std::string pruned;
-  bool keep_residual = false;
-  bool sum_rule = false;
-  bool no_pictures = false;
+  std::string pruned, xbar = "64x64";
+  bool keep_residual = false, sum_rule = false, no_pictures = false;
 };
 
 void run_trannsform(TrannsformArgs a) {
-  a.o.prune_residual = !a.keep_residual;
-  a.o.one_crossbar = !a.sum_rule;
-  methods::validate(a.o);
-  if (a.run.epochs <= 0 || std::floor(a.run.epochs) != a.run.epochs || a.run.epochs < 2)
-    throw Error("--epochs must be a whole number of at least 2 (TraNNsformer steps once per epoch)");
+  auto& o = a.o;
+  o.prune_residual = !a.keep_residual;
+  o.one_crossbar = !a.sum_rule;
+  o.xbar = parse_square_crossbar(a.xbar);
+  methods::validate(o);
+  if (a.run.iters > 0 || a.run.epochs <= 0 || std::floor(a.run.epochs) != a.run.epochs || a.run.epochs < 2)
+    throw Error("give --epochs, a whole number of at least 2 (TraNNsformer steps once per epoch; --iters is not "
+                "used by trannsform)");
   if (!a.pruned.empty() && !std::filesystem::exists(a.pruned))
     throw Error("--pruned " + a.pruned + " does not exist; make one with xbarcut prune");
-  a.run.validate();
+  auto start = start_retraining(a.run, {});
+  o.solver = start.solver;
+  o.epochs = static_cast<int64_t>(a.run.epochs);
+  o.seed = start.solver.seed;  // --seed also seeds the clustering
+  o.measure_baseline = start.from_checkpoint;
+  std::optional<train::Checkpoint> pruned;
+  if (!a.pruned.empty()) pruned = train::load_checkpoint(a.pruned);
+  nn::Net net = start.base.ckpt.net;
+  const auto r = methods::run_trannsformer(o, net, start.base.data, pruned ? &pruned->net : nullptr);
 
-  RetrainSetup s = prepare_retraining(a.run);
-  a.o.seed = s.solver.seed;  // --seed also seeds the clustering
-  nn::Net net = s.net;
-  const auto epochs = static_cast<int64_t>(a.run.epochs);
-  const double baseline = s.from_checkpoint ? train::evaluate(net, s.data.test) : -1.0;
-  methods::Trannsformer tf(net, a.o, epochs);
-
-  train::TrainHooks hooks;
-  hooks.after_step = [&](int64_t iter) {
-    const int64_t done = iter + 1;
-    if (done % s.iters_per_epoch != 0 || done >= s.solver.max_iter) return;
-    const int64_t epoch = done / s.iters_per_epoch;
-    tf.end_of_epoch(epoch, methods::training_error(net, s.data.train, a.o.error_samples));
-  };
-  const std::filesystem::path dir(a.run.out);
-  // No checkpoints: the clustering state is not saved, so a checkpoint could not be resumed; Ctrl-C says the run
-  // starts over.
-  train::Trainer trainer(net, s.solver, s.data.train, s.data.test, s.data.input, "", hooks);
-  fmt::print(stderr, "trannsforming {} on {}: {} epochs ({} iterations of batch {}), {}x{} crossbars\n", s.model,
-             a.run.dataset, epochs, s.solver.max_iter, s.solver.batch, a.o.xbar, a.o.xbar);
-  const auto result = trainer.run();
-
-  save_model(a.run.out, s, "trannsform", a.run.dataset, result);
-
-  // The reference pruned network, if given.
-  std::unique_ptr<train::Checkpoint> pruned;
-  double pruned_accuracy = -1;
-  if (!a.pruned.empty()) {
-    pruned = std::make_unique<train::Checkpoint>(train::load_checkpoint(a.pruned));
-    if (pruned->net->spec().layers.size() != net->spec().layers.size())
-      throw Error("--pruned " + a.pruned + " is another architecture than the transformed network");
-    pruned_accuracy = train::evaluate(pruned->net, s.data.test);
-  }
-
-  // Mapping: the clusters of the run for --xbar. Other sweep sizes were not trained; for them the run's
-  // clusters tiled onto X x X crossbars and the final connectivity re-clustered offline at the final
-  // quality threshold are both mapped, and the one with the smaller area is reported (named in
-  // "sweep_mapping").
-  const hw::HardwareOptions hw;
-  const nn::Net* pruned_net = pruned ? &pruned->net : nullptr;
-  nlohmann::json sweep = nlohmann::json::array(), chosen;
-  std::map<std::string, std::vector<hw::Cluster>> run_clusters;
-  for (const auto& name : tf.layers()) run_clusters[name] = tf.clusters(name);
-  for (int64_t x : methods::sweep_sizes(a.o.xbar)) {
-    auto cmp = methods::compare_on_crossbars(net, pruned_net, run_clusters, x, hw);
-    std::string how = x == a.o.xbar ? "trained" : "run clusters tiled";
-    if (x != a.o.xbar) {
-      std::map<std::string, std::vector<hw::Cluster>> clusters;
-      const auto co = methods::clustering_options(a.o, x, a.o.quality_min);
-      for (const auto& name : tf.layers())
-        clusters[name] = hw::size_constrained_clusters(methods::connectivity(net->layer(name)), co);
-      auto re = methods::compare_on_crossbars(net, pruned_net, clusters, x, hw);
-      if (re.transformed_total.area_f2 < cmp.transformed_total.area_f2) {
-        cmp = std::move(re);
-        how = "re-clustered offline";
-      }
-    }
-    auto j = methods::to_json(cmp);
-    j["sweep_mapping"] = how;
-    if (x == a.o.xbar) chosen = j;
-    sweep.push_back(j);
-  }
-
-  std::vector<std::string> pictures;
-  if (!a.no_pictures) {
-    std::filesystem::create_directories(dir / "pictures");
-    for (const auto& name : tf.layers()) {
-      const auto path = (dir / "pictures" / (name + "_clusters.png")).string();
-      report::write_cluster_picture(methods::connectivity(net->layer(name)), tf.clusters(name), path);
-      pictures.push_back(path);
-    }
-  }
-
-  auto nullable = [](double v) { return v >= 0 ? nlohmann::json(v) : nlohmann::json(nullptr); };
-  nlohmann::json summary{{"command", command_line()},
-                         {"model", s.model},
-                         {"dataset", a.run.dataset},
-                         {"xbar", a.o.xbar},
-                         {"accuracy", result.accuracy},
-                         {"baseline_accuracy", nullable(baseline)},
-                         {"pruned_accuracy", nullable(pruned_accuracy)},
-                         {"area_ratio_vs_original", chosen["area_ratio_vs_original"]},
-                         {"energy_ratio_vs_original", chosen["energy_ratio_vs_original"]},
-                         {"area_ratio_vs_pruned", chosen["area_ratio_vs_pruned"]},
-                         {"energy_ratio_vs_pruned", chosen["energy_ratio_vs_pruned"]},
-                         {"crossbars", chosen["trannsformer"]["crossbars"]},
-                         {"utilisation", chosen["trannsformer"]["utilisation"]},
-                         {"sparsity", methods::sparsity(net, tf.layers())},
-                         {"mapping", chosen},
-                         {"sweep", sweep},
-                         {"clustering_seconds", tf.clustering_seconds()},
-                         {"history", tf.history()},
-                         {"pictures", pictures},
-                         {"options", methods::to_json(a.o)},
-                         {"iters", result.iters},
-                         {"train_images", s.data.train.size()},
-                         {"seconds", result.seconds},
-                         {"solver", train::to_json(s.solver)},
-                         {"machine", machine_info()}};
-  write_json((dir / "summary.json").string(), summary);
+  train::write_model(a.run.out, net, start.base.data.input, r.iters,
+                     {{"command", "trannsform"}, {"model", start.base.model}, {"dataset", start.base.dataset},
+                      {"accuracy", r.accuracy}});
+  auto summary = methods::to_json(r, o);
+  const auto pictures = a.no_pictures ? std::vector<std::string>{}
+                                      : methods::write_trannsformer_figures(r, net, a.run.out);
+  summary.update({{"command", command_line()}, {"model", start.base.model}, {"dataset", start.base.dataset},
+                  {"pictures", pictures}, {"train_images", start.base.data.train.size()}});
+  train::write_summary(a.run.out, summary);
   fmt::print("test accuracy {:.4f} (baseline {}), {} crossbars of {}x{}: area {:.3f}x, energy {:.3f}x the original; "
              "wrote {}/model.pt and {}/summary.json\n",
-             result.accuracy, baseline >= 0 ? fmt::format("{:.4f}", baseline) : "n/a",
-             summary["crossbars"].get<int64_t>(), a.o.xbar, a.o.xbar, summary["area_ratio_vs_original"].get<double>(),
+             r.accuracy, r.baseline_accuracy ? fmt::format("{:.4f}", *r.baseline_accuracy) : "n/a",
+             summary["crossbars"].get<int64_t>(), o.xbar, o.xbar, summary["area_ratio_vs_original"].get<double>(),
              summary["energy_ratio_vs_original"].get<double>(), a.run.out, a.run.out);
 }
 
@@ -148,18 +65,19 @@ void run_trannsform(TrannsformArgs a) {
 
 void register_trannsform(CLI::App& app) {
   auto a = std::make_shared<TrannsformArgs>();
-  auto* cmd = app.add_subcommand("trannsform", "TraNNsformer: prune and cluster fully connected layers onto X x X crossbars");
+  auto* cmd = app.add_subcommand("trannsform", "TraNNsformer: prune and cluster fully connected layers onto X x X "
+                                               "crossbars. Writes DIR/model.pt, summary.json, pictures/");
   a->run.add_to(cmd, true);
   auto& o = a->o;
-  cmd->add_option("--xbar", o.xbar, "crossbar size X (X x X)")->capture_default_str();
+  add_table_flag(cmd, "--xbar", a->xbar);
   cmd->add_option("--pruned", a->pruned, "the magnitude-pruned reference (model.pt of xbarcut prune) for the ratios vs pruning");
   cmd->add_option("--cluster-start", o.cluster_start, "share of epochs before clustering starts")->capture_default_str();
   cmd->add_option("--cluster-prune-start", o.cluster_prune_start, "share of epochs before weak clusters and the residual are pruned")
       ->capture_default_str();
   cmd->add_option("--quality-max", o.quality_max, "cluster density threshold when clustering starts")->capture_default_str();
   cmd->add_option("--quality-min", o.quality_min, "... lowered linearly to this at --cluster-prune-start")->capture_default_str();
-  cmd->add_option("--prune-max", o.prune_max,
-                  "the highest magnitude threshold deletes this share of each layer's initial weights")
+  cmd->add_option("--prune-max", o.prune_max, "the highest magnitude threshold deletes this share of each layer's "
+                                              "initial weights")
       ->capture_default_str();
   cmd->add_option("--threshold-ramp", o.threshold_ramp,
                   "share of epochs over which the threshold rises to its top (while the training error falls)")
@@ -176,7 +94,8 @@ void register_trannsform(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--error-samples", o.error_samples, "training images the training error is measured on")
       ->capture_default_str();
-  cmd->add_option("--layers", o.layers, "layers to transform (default: every hidden fully connected layer; add the classifier by name)")->delimiter(',');
+  cmd->add_option("--layers", o.layers, "layers to transform (default: every hidden fully connected layer; add the "
+                                        "classifier by name)")->delimiter(',');
   cmd->add_flag("--no-pictures", a->no_pictures, "skip DIR/pictures/<layer>_clusters.png");
   cmd->callback([a] { run_trannsform(*a); });
 }

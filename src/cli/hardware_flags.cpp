@@ -1,45 +1,39 @@
-// Parsing of the shared crossbar options.
 #include "cli/hardware_flags.hpp"
 
+#include "cli/flag_table.hpp"
 #include "common/error.hpp"
+#include "hw/tiling.hpp"
 
 namespace xbarcut::cli {
 
-hw::CrossbarShape parse_crossbar(const std::string& text) {
-  const auto x = text.find_first_of("xX");
-  auto fail = [&] {
-    throw Error("bad --xbar '" + text + "': give rows x columns of the largest crossbar, e.g. 64x64");
-  };
-  if (x == std::string::npos) fail();
-  hw::CrossbarShape s;
-  try {
-    size_t used_r = 0, used_c = 0;
-    s.rows = std::stoll(text.substr(0, x), &used_r);
-    s.cols = std::stoll(text.substr(x + 1), &used_c);
-    if (used_r != x || used_c != text.size() - x - 1) fail();
-  } catch (const std::logic_error&) {
-    fail();
+int64_t parse_square_crossbar(const std::string& text) {
+  if (text.find_first_of("xX") == std::string::npos) {
+    try {
+      size_t used = 0;
+      const int64_t n = std::stoll(text, &used);
+      if (used == text.size()) return n;
+    } catch (const std::logic_error&) {
+    }
+    throw Error("bad --xbar '" + text + "': give the size of the square crossbars, e.g. 64 or 64x64");
   }
-  if (s.rows <= 0 || s.cols <= 0)
-    throw Error("bad --xbar '" + text + "': a crossbar needs at least one row and one column, e.g. 64x64");
-  return s;
+  const auto s = hw::parse_crossbar(text);
+  if (s.rows != s.cols) throw Error("bad --xbar '" + text + "': this command maps onto square crossbars, e.g. 64x64");
+  return s.rows;
 }
 
 void HardwareFlags::add_to(CLI::App* cmd) {
-  cmd->add_option("--xbar", xbar, "largest crossbar, rows x columns")->capture_default_str();
-  cmd->add_option("--policy", policy, "tiling: divisor (Group Scissor's rule) | fixed (max tiles, padded)")
-      ->capture_default_str();
-  cmd->add_option("--zero-threshold", zero_threshold, "|w| at or below this is no connection")->capture_default_str();
-  cmd->add_option("--feature-size", feature_size, "feature size F; areas are in F^2 (cell = 4 F^2)")
-      ->capture_default_str();
-  cmd->add_option("--adc-pj", adc_pj, "energy of one ADC conversion, pJ (default: ISAAC-derived, docs/hardware_model.md)");
-  cmd->add_option("--dac-pj", dac_pj, "energy of one DAC input drive, pJ");
-  cmd->add_option("--cell-pj", cell_pj, "energy of one cell read, pJ");
+  add_table_flag(cmd, "--xbar", xbar);
+  add_table_flag(cmd, "--policy", policy);
+  add_table_flag(cmd, "--zero-threshold", zero_threshold);
+  add_table_flag(cmd, "--feature-size", feature_size);
+  add_table_flag(cmd, "--adc-pj", adc_pj);
+  add_table_flag(cmd, "--dac-pj", dac_pj);
+  add_table_flag(cmd, "--cell-pj", cell_pj);
 }
 
 hw::HardwareOptions HardwareFlags::options() const {
   hw::HardwareOptions o;
-  o.xbar = parse_crossbar(xbar);
+  o.xbar = hw::parse_crossbar(xbar);
   o.policy = hw::parse_tiling_policy(policy);
   o.zero_threshold = zero_threshold;
   o.feature_size_F = feature_size;

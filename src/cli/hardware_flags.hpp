@@ -1,5 +1,5 @@
-// The crossbar options every command shares (--xbar, --policy, --zero-threshold, energy constants),
-// parsed once into hw::HardwareOptions.
+// The crossbar-model flags (--xbar, --policy, --zero-threshold, energy constants) from the flag table, parsed once
+// into hw::HardwareOptions.
 #pragma once
 #include <CLI/CLI.hpp>
 
@@ -19,6 +19,7 @@ struct HardwareFlags {
   hw::HardwareOptions options() const;
 };
 
-hw::CrossbarShape parse_crossbar(const std::string& text);
+// prune and trannsform map onto square crossbars: "16" or "16x16" -> 16.
+int64_t parse_square_crossbar(const std::string& text);
 
 }  // namespace xbarcut::cli

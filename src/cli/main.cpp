@@ -2,8 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
-#include "cli/run_support.hpp"
+#include "cli/option_names.hpp"
 #include "common/error.hpp"
 #include "train/stop_request.hpp"
 
@@ -12,18 +13,8 @@ int main(int argc, char** argv) {
                "crossbars with little routing, and report what the hardware costs."};
   app.require_subcommand(1);
   app.footer("Run 'xbarcut COMMAND --help' for a command's options. Quick start: bash scripts/quickstart.sh");
-  xbarcut::cli::register_train(app);
-  xbarcut::cli::register_eval(app);
-  xbarcut::cli::register_map(app);
-  xbarcut::cli::register_export(app);
-  xbarcut::cli::register_clip(app);
-  xbarcut::cli::register_lowrank(app);
-  xbarcut::cli::register_delete(app);
-  xbarcut::cli::register_scissor(app);
-  xbarcut::cli::register_prune(app);
-  xbarcut::cli::register_trannsform(app);
-  xbarcut::cli::register_xbprune(app);
-  xbarcut::cli::set_command_line(argc, argv);
+  xbarcut::cli::register_all(app);
+  xbarcut::cli::set_command_line({argv + 1, argv + argc});
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -38,7 +29,8 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "xbarcut: {}\n", e.what());
     return 130;
   } catch (const xbarcut::Error& e) {
-    fmt::print(stderr, "xbarcut: error: {}\n", e.what());
+    // The library names options by field (`lasso.zero_threshold`); the user typed flags.
+    fmt::print(stderr, "xbarcut: error: {}\n", xbarcut::cli::with_flag_names(e.what()));
     return 2;
   } catch (const c10::Error& e) {
     fmt::print(stderr, "xbarcut: internal error in LibTorch: {}\n", e.what_without_backtrace());

@@ -12,18 +12,18 @@ const std::vector<DatasetInfo>& table() {
   static const std::vector<DatasetInfo> infos = [] {
     const std::vector<std::string> idx_train = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte"};
     const std::vector<std::string> idx_test = {"t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
-    DatasetInfo mnist{"mnist", DatasetFormat::kIdx, {1, 28, 28}, 10,
+    DatasetInfo mnist{"mnist", DatasetFormat::Idx, {1, 28, 28}, 10,
                       {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"},
                       60000, 10000, idx_train, idx_test, {"mnist", "MNIST"}, "",
                       "download the four IDX files of MNIST and pass --data-dir"};
-    DatasetInfo fashion{"fashion-mnist", DatasetFormat::kIdx, {1, 28, 28}, 10,
+    DatasetInfo fashion{"fashion-mnist", DatasetFormat::Idx, {1, 28, 28}, 10,
                         {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
                          "Ankle boot"},
                         60000, 10000, idx_train, idx_test, {"fashion-mnist", "fashion_mnist", "Fashion-MNIST"},
                         "/usr/share/datasets/fashion-mnist",
                         "install the Debian package dataset-fashion-mnist or pass --data-dir"};
     // cifar-10-batches-bin is the folder the official cifar-10-binary.tar.gz unpacks to.
-    DatasetInfo cifar{"cifar10", DatasetFormat::kCifarBinary, {kCifarChannels, kCifarSide, kCifarSide},
+    DatasetInfo cifar{"cifar10", DatasetFormat::CifarBinary, {kCifarChannels, kCifarSide, kCifarSide},
                       kCifarClasses,
                       {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"},
                       50000, 10000, cifar10_train_files(), cifar10_test_files(),

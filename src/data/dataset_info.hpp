@@ -7,7 +7,7 @@
 
 namespace xbarcut::data {
 
-enum class DatasetFormat { kIdx, kCifarBinary };
+enum class DatasetFormat { Idx, CifarBinary };
 
 struct InputShape {
   int64_t channels = 0;
@@ -17,7 +17,7 @@ struct InputShape {
 
 struct DatasetInfo {
   std::string name;                      // "mnist", "fashion-mnist", "cifar10", "cifar10-grey"
-  DatasetFormat format = DatasetFormat::kIdx;
+  DatasetFormat format = DatasetFormat::Idx;
   InputShape shape;
   int num_classes = 0;
   std::vector<std::string> class_names;  // num_classes entries, for reports

@@ -69,7 +69,7 @@ void check_shape(const ImageSet& set, const DatasetInfo& info, const std::string
 ImageSet load_split(const DatasetInfo& info, const std::string& dir, const std::vector<std::string>& files,
                     bool train) {
   ImageSet set;
-  if (info.format == DatasetFormat::kIdx) {
+  if (info.format == DatasetFormat::Idx) {
     set = read_idx(find_maybe_gzipped(dir, files[0]), find_maybe_gzipped(dir, files[1]), info.num_classes);
   } else {
     set = train ? read_cifar10_train(dir) : read_cifar10_test(dir);

@@ -11,7 +11,7 @@ namespace xbarcut::data {
 Normalisation normalisation_for(const std::string& dataset_name) {
   const DatasetInfo& info = dataset_info(dataset_name);
   Normalisation n;
-  if (info.format == DatasetFormat::kCifarBinary) {
+  if (info.format == DatasetFormat::CifarBinary) {
     n.subtract_mean_image = true;
   } else {
     n.scale = 1.0f / 256.0f;

@@ -20,9 +20,6 @@ struct ConnectivityMask {
   double density() const { return rows && cols ? static_cast<double>(count()) / static_cast<double>(rows * cols) : 0; }
 };
 
-// |w| > zero_threshold is a synapse; a shape-only matrix is fully connected.
-ConnectivityMask mask_of(const WeightMatrix& m, double zero_threshold = 0.0);
-
 // Synapses in the block inputs x outputs (indices into the mask).
 int64_t count_block(const ConnectivityMask& mask, const std::vector<int64_t>& inputs,
                     const std::vector<int64_t>& outputs);

@@ -1,8 +1,28 @@
 #include "hw/tiling.hpp"
 
+#include <stdexcept>
+
 #include "common/error.hpp"
 
 namespace xbarcut::hw {
+
+CrossbarShape parse_crossbar(const std::string& text) {
+  const auto x = text.find_first_of("xX");
+  auto fail = [&] { throw Error("bad `xbar` '" + text + "': give rows x columns of the largest crossbar, e.g. 64x64"); };
+  if (x == std::string::npos) fail();
+  CrossbarShape s;
+  try {
+    size_t used_r = 0, used_c = 0;
+    s.rows = std::stoll(text.substr(0, x), &used_r);
+    s.cols = std::stoll(text.substr(x + 1), &used_c);
+    if (used_r != x || used_c != text.size() - x - 1) fail();
+  } catch (const std::logic_error&) {
+    fail();
+  }
+  if (s.rows <= 0 || s.cols <= 0)
+    throw Error("bad `xbar` '" + text + "': a crossbar needs at least one row and one column, e.g. 64x64");
+  return s;
+}
 
 void validate(const CrossbarShape& shape) {
   if (shape.rows <= 0 || shape.cols <= 0) {

@@ -13,6 +13,9 @@ struct CrossbarShape {
   int64_t cols = 64;
 };
 
+// "64x64" -> 64 x 64 (rows x columns); throws a one-line xbarcut::Error naming `xbar` for anything else.
+CrossbarShape parse_crossbar(const std::string& text);
+
 // Throws xbarcut::Error unless both sides are positive.
 void validate(const CrossbarShape& shape);
 

@@ -43,4 +43,10 @@ void copy_state(const Net& from, Net& to) {
   copy_named(from->named_buffers(true), to->named_buffers(true));
 }
 
+Net clone(const Net& from) {
+  Net copy(from->spec());
+  copy_state(from, copy);
+  return copy;
+}
+
 }  // namespace xbarcut::nn

@@ -9,4 +9,8 @@ namespace xbarcut::nn {
 // Throws xbarcut::Error when a layer, rank or tensor shape differs.
 void copy_state(const Net& from, Net& to);
 
+// A new network of `from`'s structure with a copy of its state (its own parameters, buffers and masks). Every copy
+// of a network in xbarcut goes through here (a sweep's starting points, a teacher, a comparison).
+Net clone(const Net& from);
+
 }  // namespace xbarcut::nn

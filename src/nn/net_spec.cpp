@@ -112,12 +112,6 @@ bool NetSpec::is_conv_net() const {
   return false;
 }
 
-int NetSpec::classifier_index() const {
-  for (int i = static_cast<int>(layers.size()) - 1; i >= 0; --i)
-    if (layers[i].is_weight_layer()) return i;
-  return -1;
-}
-
 LayerSpec& NetSpec::layer(const std::string& name) {
   for (auto& l : layers)
     if (l.is_weight_layer() && l.name == name) return l;

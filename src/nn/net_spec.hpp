@@ -13,7 +13,7 @@ struct LayerSpec {
   // conv, linear, relu, maxpool, avgpool, lrn, flatten; bn (batch norm of the conv before it); gap (global
   // average pool); res_begin / res_shortcut / res_add (a residual block, see residual_ops below).
   std::string kind;
-  std::string name;  // weight layers and bn: conv1, fc1, conv1_bn ... (names match REFERENCE.md)
+  std::string name;  // weight layers and bn: conv1, fc1, conv1_bn ... (the papers' names, docs/reference.md section 1)
   int64_t out = 0;   // output channels / features (bn: its channels)
   int64_t kernel = 1;
   int64_t stride = 1;
@@ -45,8 +45,6 @@ struct NetSpec {
   std::vector<LayerSpec> layers;
 
   bool is_conv_net() const;
-  // Index of the last weight layer: the classifier, which rank clipping never touches.
-  int classifier_index() const;
   LayerSpec& layer(const std::string& name);
   const LayerSpec& layer(const std::string& name) const;
   std::vector<std::string> weight_layer_names() const;

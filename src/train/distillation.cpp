@@ -11,11 +11,11 @@ namespace xbarcut::train {
 
 void validate(const DistillOptions& o) {
   if (!(o.weight >= 0 && o.weight <= 1))
-    throw Error(fmt::format("--distill must be in [0, 1] (got {}): the share of the teacher's outputs in the loss, "
+    throw Error(fmt::format("`distill.weight` must be in [0, 1] (got {}): the share of the teacher's outputs in the loss, "
                             "e.g. 0.5; 0 turns distillation off",
                             o.weight));
   if (!(o.temperature > 0) || !std::isfinite(o.temperature))
-    throw Error(fmt::format("--distill-temperature must be > 0 (got {}), e.g. 4", o.temperature));
+    throw Error(fmt::format("`distill.temperature` must be > 0 (got {}), e.g. 4", o.temperature));
 }
 
 nlohmann::json to_json(const DistillOptions& o) { return {{"weight", o.weight}, {"temperature", o.temperature}}; }

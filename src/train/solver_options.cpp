@@ -25,30 +25,32 @@ SolverOptions default_solver(const std::string& model) {
   return o;  // lenet, mlp: Caffe LeNet's solver
 }
 
-void validate_stepvalues(const std::vector<int64_t>& v, const std::string& flag) {
+void validate_stepvalues(const std::vector<int64_t>& v, const std::string& field) {
   for (size_t i = 1; i < v.size(); ++i)
-    if (v[i] <= v[i - 1]) throw Error(flag + " must increase, e.g. " + flag + " 6000,8500");
+    if (v[i] <= v[i - 1]) throw Error("`" + field + "` must increase, e.g. 6000,8500");
 }
 
-void validate(const SolverOptions& o) {
+void validate(const SolverOptions& o, const std::string& prefix) {
   auto bad = [](const std::string& what) { throw Error(what); };
-  if (!(o.base_lr > 0) || !std::isfinite(o.base_lr)) bad("--lr must be a positive number");
-  if (o.batch <= 0) bad("--batch must be at least 1");
-  if (o.max_iter <= 0) bad("--iters must be at least 1");
-  if (o.momentum < 0 || o.momentum >= 1) bad("--momentum must be in [0, 1)");
-  if (o.weight_decay < 0) bad("--weight-decay must not be negative");
-  if (o.test_interval < 0 || o.display < 0 || o.checkpoint_every < 0) bad("intervals must not be negative");
-  if (o.crop_pad < 0) bad("--crop-pad must not be negative");
+  auto f = [&](const char* name) { return "`" + prefix + name + "`"; };
+  if (!(o.base_lr > 0) || !std::isfinite(o.base_lr)) bad(f("base_lr") + " must be a positive number");
+  if (o.batch <= 0) bad(f("batch") + " must be at least 1");
+  if (o.max_iter <= 0) bad(f("max_iter") + " must be at least 1");
+  if (!(o.momentum >= 0 && o.momentum < 1)) bad(f("momentum") + " must be in [0, 1)");
+  if (!(o.weight_decay >= 0)) bad(f("weight_decay") + " must not be negative");
+  if (o.test_interval < 0 || o.display < 0 || o.checkpoint_every < 0)
+    bad(f("test_interval") + ", " + f("display") + " and " + f("checkpoint_every") + " must not be negative");
+  if (o.crop_pad < 0) bad(f("crop_pad") + " must not be negative");
   const auto& p = o.lr_policy;
   if (p != "fixed" && p != "step" && p != "multistep" && p != "inv" && p != "exp" && p != "poly" && p != "cosine")
-    bad("unknown --lr-policy '" + p + "' (use fixed, step, multistep, inv, exp, poly or cosine)");
-  if (p == "step" && o.stepsize <= 0) bad("--lr-policy step needs --stepsize > 0");
+    bad("unknown " + f("lr_policy") + " '" + p + "' (use fixed, step, multistep, inv, exp, poly or cosine)");
+  if (p == "step" && o.stepsize <= 0) bad(f("lr_policy") + " step needs " + f("stepsize") + " > 0");
   if (p == "multistep") {
-    if (o.stepvalues.empty()) bad("--lr-policy multistep needs --stepvalues, e.g. --stepvalues 5000,8000");
-    validate_stepvalues(o.stepvalues, "--stepvalues");
+    if (o.stepvalues.empty()) bad(f("lr_policy") + " multistep needs " + f("stepvalues") + ", e.g. 5000,8000");
+    validate_stepvalues(o.stepvalues, prefix + "stepvalues");
   }
   if ((p == "step" || p == "multistep" || p == "inv" || p == "exp") && !(o.gamma > 0))
-    bad("--gamma must be positive for --lr-policy " + p);
+    bad(f("gamma") + " must be positive for " + f("lr_policy") + " " + p);
 }
 
 nlohmann::json to_json(const SolverOptions& o) {

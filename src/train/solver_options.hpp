@@ -1,5 +1,5 @@
 // Every hyper-parameter of the SGD solver, as data with its default (Caffe's solver.prototxt in one
-// struct). Defaults per model follow the Caffe solvers listed in REFERENCE.md.
+// struct). Defaults per model follow the Caffe solvers listed in docs/reference.md section 2.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -30,13 +30,14 @@ struct SolverOptions {
 };
 
 // Caffe's solver for this model: lenet (inv, 10k iterations), convnet (cifar10_full: 0.001, x0.1 at
-// 60k and 65k, 70k iterations), mlp (inv like lenet).
+// 60k and 65k, 70k iterations), mlp (inv like lenet); docs/train.md lists them.
 SolverOptions default_solver(const std::string& model);
 
-// Rejects impossible settings before any work: batch 0, negative lr, momentum outside [0,1) ...
-void validate(const SolverOptions& o);
-// Multistep drop points must increase: one-line Error naming `flag` (--stepvalues, --finetune-stepvalues ...).
-void validate_stepvalues(const std::vector<int64_t>& stepvalues, const std::string& flag);
+// Rejects impossible settings before any work: batch 0, negative lr, momentum outside [0,1) ... The message names the
+// field with `prefix` ("solver.", "finetune." ...): `solver.base_lr must be a positive number`.
+void validate(const SolverOptions& o, const std::string& prefix = "solver.");
+// Multistep drop points must increase: one-line Error naming `field` (solver.stepvalues, finetune_stepvalues ...).
+void validate_stepvalues(const std::vector<int64_t>& stepvalues, const std::string& field);
 
 nlohmann::json to_json(const SolverOptions& o);
 

@@ -48,10 +48,6 @@ Trainer::Trainer(nn::Net net, SolverOptions options, const TensorDataset& train,
   keep_freed_memory_mapped();
 }
 
-void Trainer::rebind_parameters(const std::map<std::string, torch::Tensor>& carried) {
-  solver_.rebind(param_groups(net_), carried);
-}
-
 void Trainer::save(int64_t iter, const std::string& path) const {
   Checkpoint ckpt;
   ckpt.net = net_;

@@ -46,8 +46,6 @@ class Trainer {
   TrainResult run();
   SgdSolver& solver() { return solver_; }
   nn::Net& net() { return net_; }
-  // Call after the hooks changed the parameter set (e.g. new factor shapes).
-  void rebind_parameters(const std::map<std::string, torch::Tensor>& carried = {});
   void save(int64_t iter, const std::string& path) const;
 
  private:

@@ -113,6 +113,18 @@ expect_error delete --checkpoint "$base" --lambda 0.001 --xbar 1024x1024 --out "
 expect_error delete --checkpoint "$base" --lambda 0.001 --dataset cifar10 --out "$work/x"
 expect_error delete --checkpoint "$work/missing.pt" --lambda 0.001 --out "$work/x"
 expect_error delete --checkpoint "$base" --out "$work/x"
+# The message names the flag the user typed, and says what the check is.
+expect_error_saying() {  # pattern, args...
+  local pattern=$1 out; shift
+  out=$("$bin" "$@" 2>&1)
+  [ $? -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -qF -- "$pattern" <<<"$out" ||
+    fail "want one line with '$pattern' and exit 2 for: $*"$'\n'"$out"
+}
+expect_error_saying "--lasso-threshold must be >= 0 (got -1)" delete --checkpoint "$base" --lambda 0.001 --lasso-threshold -1 --out "$work/x"
+expect_error_saying "--finetune-lr must be >= 0 (got -0.1)" delete --checkpoint "$base" --lambda 0.001 --finetune-lr -0.1 --out "$work/x"
+expect_error_saying "--lambda must be >= 0 (got -1)" delete --checkpoint "$base" --lambda -1 --out "$work/x"
+expect_error_saying "--lr must be a positive number" delete --checkpoint "$base" --lambda 0.001 --lr 0 --out "$work/x"
+expect_error_saying "--distill-temperature must be > 0" delete --checkpoint "$base" --lambda 0.001 --distill 0.5 --distill-temperature 0 --out "$work/x"
 [ -e "$work/x" ] && fail "a rejected run left output behind"
 
 finish delete

@@ -42,6 +42,10 @@ set +e
 [ $? -eq 2 ] && grep -q "bn-recalibrate-batches" "$tmp/err" || fail "negative bn recalibration not rejected"
 "$bin" xbprune --checkpoint "$tmp/base/model.pt" --xbar 0x256 --out "$tmp/bad" 2>"$tmp/err"
 [ $? -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "bad --xbar not rejected with one line"
+"$bin" xbprune --checkpoint "$tmp/base/model.pt" --finetune-lr -1 --out "$tmp/bad" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--finetune-lr must be a positive number" "$tmp/err" || fail "a bad --finetune-lr is not named: $(cat "$tmp/err")"
+"$bin" xbprune --checkpoint "$tmp/base/model.pt" --lr 0 --out "$tmp/bad" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q -- "--lr must be a positive number" "$tmp/err" || fail "a bad --lr is not named: $(cat "$tmp/err")"
 [ ! -e "$tmp/bad" ] || fail "a rejected run wrote output"
 set -e
 echo "xbprune e2e ok"

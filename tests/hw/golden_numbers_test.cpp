@@ -1,4 +1,4 @@
-// The Group Scissor figures the analytic model must reproduce (REFERENCE.md section 1).
+// The Group Scissor figures the analytic model must reproduce (docs/reference.md section 1).
 #include <gtest/gtest.h>
 
 #include <cmath>

@@ -1,4 +1,4 @@
-// Model zoo shapes: the crossbar matrices of each model match REFERENCE.md section 1.
+// Model zoo shapes: the crossbar matrices of each model match docs/reference.md section 1.
 #include <gtest/gtest.h>
 
 #include "common/error.hpp"

@@ -8,16 +8,16 @@ namespace xbarcut::methods::xbprune {
 Grain parse_grain(const std::string& text) {
   if (text == "crossbar") return Grain::Crossbar;
   if (text == "column") return Grain::Column;
-  throw Error("bad --grain '" + text + "': use crossbar (whole tiles) or column (tile columns, recombined)");
+  throw Error("bad `grain` '" + text + "': use crossbar (whole tiles) or column (tile columns, recombined)");
 }
 
 std::string to_string(Grain grain) { return grain == Grain::Crossbar ? "crossbar" : "column"; }
 
 void validate(const PruneOptions& o) {
-  if (!(o.keep_ratio > 0 && o.keep_ratio <= 1)) throw Error("--keep-ratio must be in (0, 1], e.g. 0.3");
-  if (o.project_every < 1) throw Error("--project-every must be at least 1");
-  if (!(o.p_start >= 0 && o.p_start <= 1)) throw Error("--p-start must be in [0, 1]");
-  if (o.min_crossbars < 1) throw Error("--min-crossbars must be at least 1");
+  if (!(o.keep_ratio > 0 && o.keep_ratio <= 1)) throw Error("`prune.keep_ratio` must be in (0, 1], e.g. 0.3");
+  if (o.project_every < 1) throw Error("`prune.project_every` must be at least 1");
+  if (!(o.p_start >= 0 && o.p_start <= 1)) throw Error("`prune.p_start` must be in [0, 1]");
+  if (o.min_crossbars < 1) throw Error("`prune.min_crossbars` must be at least 1");
 }
 
 nlohmann::json to_json(const PruneOptions& o) {

@@ -1,5 +1,5 @@
 // Every setting of crossbar-aware pruning (Liang et al., IEEE Access 2018) with its default, in one place;
-// written into each run's summary.json. REFERENCE.md section 5 describes the design we adopt.
+// written into each run's summary.json. docs/xbprune.md describes the design we adopt.
 #pragma once
 #include <cstdint>
 #include <string>

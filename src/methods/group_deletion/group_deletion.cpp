@@ -38,18 +38,20 @@ train::SolverOptions finetune_solver(const GroupDeletionOptions& o) {
 void validate(const GroupDeletionOptions& o) {
   validate(o.lasso);
   train::validate(o.distill);
+  // 0 is allowed and means "a tenth of the lasso phase's rate"; a negative rate or NaN is not.
   if (!(o.finetune_lr >= 0))
-    throw Error(fmt::format("--finetune-lr must be > 0 (got {}); leave it out for a tenth of --lr", o.finetune_lr));
-  if (o.iters < 1) throw Error(fmt::format("--iters must be at least 1 (got {})", o.iters));
-  if (o.finetune_iters < 0) throw Error(fmt::format("--finetune-iters must be >= 0 (got {})", o.finetune_iters));
-  if (o.record_every < 1) throw Error(fmt::format("--record-every must be at least 1 (got {})", o.record_every));
+    throw Error(fmt::format("`finetune_lr` must be >= 0 (got {}); 0 or left out takes a tenth of `solver.base_lr`",
+                            o.finetune_lr));
+  if (o.iters < 1) throw Error(fmt::format("`iters` must be at least 1 (got {})", o.iters));
+  if (o.finetune_iters < 0) throw Error(fmt::format("`finetune_iters` must be >= 0 (got {})", o.finetune_iters));
+  if (o.record_every < 1) throw Error(fmt::format("`record_every` must be at least 1 (got {})", o.record_every));
   auto s = o.solver;
   s.max_iter = o.iters;
   train::validate(s);
-  train::validate_stepvalues(o.finetune_stepvalues, "--finetune-stepvalues");
+  train::validate_stepvalues(o.finetune_stepvalues, "finetune_stepvalues");
   for (int64_t v : o.finetune_stepvalues)
     if (v < 1 || v >= o.finetune_iters)
-      throw Error(fmt::format("--finetune-stepvalues {} is outside the fine-tuning phase (1 .. --finetune-iters {} - 1)",
+      throw Error(fmt::format("`finetune_stepvalues` {} is outside the fine-tuning phase (1 .. `finetune_iters` {} - 1)",
                               v, o.finetune_iters));
 }
 
@@ -187,9 +189,9 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
   r.baseline_accuracy = train::evaluate(net, test);
   fmt::print(stderr, "group deletion: baseline accuracy {:.4f}; regularising {} matrices\n", r.baseline_accuracy,
              r.regularised.size());
-  nn::Net start = o.magnitude_comparison ? clone_net(net) : nn::Net(nullptr);
+  nn::Net start = o.magnitude_comparison ? nn::clone(net) : nn::Net(nullptr);
   // The input network, frozen, teaches the fine-tuning phase (also on resume: `net` is still the input here).
-  nn::Net teacher = o.distill.weight > 0 && o.finetune_iters > 0 ? clone_net(net) : nn::Net(nullptr);
+  nn::Net teacher = o.distill.weight > 0 && o.finetune_iters > 0 ? nn::clone(net) : nn::Net(nullptr);
   if (teacher) {
     if (net->spec().is_conv_net()) teacher->use_channels_last();
     teacher->eval();

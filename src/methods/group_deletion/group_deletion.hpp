@@ -49,7 +49,7 @@ double finetune_base_lr(const GroupDeletionOptions& options);
 // finetune_stepvalues when given (gamma stays the solver's if it already steps, else 0.1).
 train::SolverOptions finetune_solver(const GroupDeletionOptions& options);
 
-// Throws xbarcut::Error on negative iteration counts or fine-tuning rate, fine-tuning step points that do not
+// Throws xbarcut::Error on negative iteration counts or a negative fine-tuning rate (0 = a tenth of the lasso rate), fine-tuning step points that do not
 // increase or fall outside the phase, record_every < 1 or bad lasso / solver / distillation options.
 void validate(const GroupDeletionOptions& options);
 // Also checks the options against `net`: overrides name big matrices, and some matrix needs more than one

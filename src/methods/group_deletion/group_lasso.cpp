@@ -10,22 +10,22 @@
 namespace xbarcut::methods {
 
 LassoStep parse_lasso_step(const std::string& text) {
-  if (text == "subgradient") return LassoStep::subgradient;
-  if (text == "proximal") return LassoStep::proximal;
-  throw Error("--lasso-step must be 'subgradient' (the paper's eq. 6) or 'proximal' (got '" + text + "')");
+  if (text == "subgradient") return LassoStep::Subgradient;
+  if (text == "proximal") return LassoStep::Proximal;
+  throw Error("`lasso.step` must be 'subgradient' (the paper's eq. 6) or 'proximal' (got '" + text + "')");
 }
 
-std::string to_string(LassoStep step) { return step == LassoStep::proximal ? "proximal" : "subgradient"; }
+std::string to_string(LassoStep step) { return step == LassoStep::Proximal ? "proximal" : "subgradient"; }
 
 void validate(const GroupLassoOptions& o) {
-  if (!(o.lambda >= 0)) throw Error(fmt::format("--lambda must be >= 0 (got {})", o.lambda));
+  if (!(o.lambda >= 0)) throw Error(fmt::format("`lasso.lambda` must be >= 0 (got {}); it is the group-Lasso strength, e.g. 0.001", o.lambda));
   for (const auto& [name, lambda] : o.lambda_for)
-    if (!(lambda >= 0)) throw Error(fmt::format("--lambda-for {}={} must be >= 0", name, lambda));
-  if (!(o.epsilon > 0)) throw Error(fmt::format("the group-norm epsilon must be > 0 (got {})", o.epsilon));
+    if (!(lambda >= 0)) throw Error(fmt::format("`lasso.lambda_for` {}={} must be >= 0", name, lambda));
+  if (!(o.epsilon > 0)) throw Error(fmt::format("`lasso.epsilon` (the group-norm epsilon) must be > 0 (got {})", o.epsilon));
   if (!(o.zero_threshold >= 0))
-    throw Error(fmt::format("--zero-threshold must be >= 0 (got {})", o.zero_threshold));
+    throw Error(fmt::format("`lasso.zero_threshold` must be >= 0 (got {})", o.zero_threshold));
   if (!(o.adaptive >= 0 && o.adaptive <= 10))
-    throw Error(fmt::format("--lasso-adaptive must be in [0, 10] (got {}); 0 is the plain group Lasso, 1 the usual "
+    throw Error(fmt::format("`lasso.adaptive` must be in [0, 10] (got {}); 0 is the plain group Lasso, 1 the usual "
                             "adaptive one", o.adaptive));
   hw::validate(o.hw);
 }
@@ -53,10 +53,10 @@ GroupLasso::GroupLasso(const nn::Net& net, GroupLassoOptions options) : options_
     if (!all.count(name)) {
       std::string known;
       for (const auto& n : all) known += (known.empty() ? "" : ", ") + n;
-      throw Error("--lambda-for names no crossbar matrix '" + name + "'; the matrices are: " + known);
+      throw Error("`lasso.lambda_for` names no crossbar matrix '" + name + "'; the matrices are: " + known);
     }
     if (!big.count(name))
-      throw Error("--lambda-for " + name + ": this matrix fits one crossbar, and group Lasso applies only to "
+      throw Error("`lasso.lambda_for` " + name + ": this matrix fits one crossbar, and group Lasso applies only to "
                   "matrices needing more than one");
   }
 }

@@ -16,7 +16,7 @@ namespace xbarcut::methods {
 // paper; a group only reaches zero through zero_threshold). proximal: after each solver step every group is
 // shrunk by lr * lambda (group soft-thresholding), which makes a group exactly zero once the data gradient
 // can no longer hold it up.
-enum class LassoStep { subgradient, proximal };
+enum class LassoStep { Subgradient, Proximal };
 // "subgradient" | "proximal"; anything else throws a one-line xbarcut::Error naming --lasso-step.
 LassoStep parse_lasso_step(const std::string& text);
 std::string to_string(LassoStep step);
@@ -26,7 +26,7 @@ struct GroupLassoOptions {
   std::map<std::string, double> lambda_for;  // per-matrix overrides by crossbar matrix name (fc1_u, conv2 ...)
   double epsilon = 1e-8;                     // group norms below this count as this in w / ||group||
   double zero_threshold = 1e-4;              // |w| below this is set to 0 after each step (the authors' code)
-  LassoStep step = LassoStep::subgradient;
+  LassoStep step = LassoStep::Subgradient;
   // Adaptive group Lasso: each group's lambda is scaled by (mean group norm / its norm when the phase starts)^
   // adaptive, so weak groups go first and strong ones are biased less (ours, docs/delete.md). 0 = the paper's.
   double adaptive = 0;
@@ -63,7 +63,7 @@ class GroupLasso {
   // Proximal step: shrinks every group of every regularised matrix by lr * lambda (call after the solver step,
   // with the learning rate of that step).
   void proximal_step(double lr) const;
-  bool proximal() const { return options_.step == LassoStep::proximal; }
+  bool proximal() const { return options_.step == LassoStep::Proximal; }
   // Sets every |w| < zero_threshold of the regularised matrices to exactly 0 (call after the solver step).
   void zero_small_weights() const;
   // sum over targets of lambda * sum of group norms: the regulariser's value.

@@ -49,14 +49,4 @@ void magnitude_prune(nn::Net& net, const std::map<std::string, int64_t>& counts)
   }
 }
 
-nn::Net clone_net(const nn::Net& net) {
-  nn::Net copy(net->spec());
-  torch::NoGradGuard guard;
-  auto src_p = net->named_parameters(true);
-  for (auto& item : copy->named_parameters(true)) item.value().copy_(src_p[item.key()]);
-  auto src_b = net->named_buffers(true);
-  for (auto& item : copy->named_buffers(true)) item.value().copy_(src_b[item.key()]);
-  return copy;
-}
-
 }  // namespace xbarcut::methods

@@ -16,7 +16,4 @@ std::map<std::string, int64_t> zero_counts(const nn::Net& net, const std::vector
 // Throws xbarcut::Error on an unknown matrix name or a count beyond the matrix size.
 void magnitude_prune(nn::Net& net, const std::map<std::string, int64_t>& counts);
 
-// A copy of `net` with its own parameters and buffers (masks included).
-nn::Net clone_net(const nn::Net& net);
-
 }  // namespace xbarcut::methods

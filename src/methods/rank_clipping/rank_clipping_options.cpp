@@ -8,8 +8,10 @@
 namespace xbarcut::methods {
 
 void validate(const RankClippingOptions& o) {
-  if (!(o.eps > 0 && o.eps < 1)) throw Error(fmt::format("--eps must be in (0, 1), got {}", o.eps));
-  if (o.interval < 1) throw Error(fmt::format("--interval must be at least 1 iteration, got {}", o.interval));
+  if (!(o.eps > 0 && o.eps < 1)) throw Error(fmt::format("`eps` must be in (0, 1), got {}", o.eps));
+  if (o.interval < 1) throw Error(fmt::format("`interval` must be at least 1 iteration, got {}", o.interval));
+  train::validate(o.solver);
+  hw::validate(o.hw);
 }
 
 nlohmann::json to_json(const RankClippingOptions& o) {

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "train/solver_options.hpp"
+
 namespace xbarcut::methods {
 
 struct TrannsformerOptions {
@@ -35,6 +37,12 @@ struct TrannsformerOptions {
   uint64_t seed = 1;                 // k-means seeding
   int64_t error_samples = 10000;     // training images the training error is measured on
   std::vector<std::string> layers;   // layers to transform; empty = every hidden fully connected layer
+
+  // The retraining run of run_trannsformer (not written by to_json): its solver (max_iter is set from epochs), its
+  // length in epochs (one prune / cluster step per epoch), and whether to test the input network first.
+  train::SolverOptions solver;
+  int64_t epochs = 10;
+  bool measure_baseline = true;
 };
 
 // Throws xbarcut::Error on a setting outside its range, before any work.

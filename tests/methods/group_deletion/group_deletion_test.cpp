@@ -9,6 +9,7 @@
 #include "deletion_test_util.hpp"
 #include "methods/group_deletion/group_deletion.hpp"
 #include "methods/group_deletion/magnitude_baseline.hpp"
+#include "nn/copy_state.hpp"
 #include "train/checkpoint.hpp"
 #include "train/lr_policy.hpp"
 #include "train/stop_request.hpp"
@@ -37,7 +38,7 @@ TEST(GroupDeletion, DeletesWiresKeepsAccuracyAndReportsIt) {
   auto net = test::tiny_net();
   auto pre = test::tiny_net();
   train::Trainer(pre, test::quick_solver(100), train_set, test_set, {}, "").run();
-  net = methods::clone_net(pre);
+  net = nn::clone(pre);
   const auto r = methods::run_group_deletion(tiny_options(), net, train_set, test_set, {});
 
   EXPECT_GT(r.baseline_accuracy, 0.9);
@@ -111,7 +112,7 @@ TEST(GroupDeletion, FineTuningRunsAtItsOwnRate) {
     opt.magnitude_comparison = false;
     opt.finetune_iters = finetune_iters;
     opt.finetune_lr = finetune_lr;
-    auto net = methods::clone_net(pre);
+    auto net = nn::clone(pre);
     methods::run_group_deletion(opt, net, train_set, test_set, {});
     return net->layer("fc1")->weights()[0].clone();
   };
@@ -137,7 +138,7 @@ TEST(GroupDeletion, DistillationTeachesTheFineTuningPhaseTheInputNetwork) {
     o.solver.weight_decay = 0;
     o.finetune_lr = 0.05;
     o.distill = {weight, 2.0};
-    auto net = methods::clone_net(pre);
+    auto net = nn::clone(pre);
     methods::run_group_deletion(o, net, train_set, test_set, {});
     return net->layer("fc1")->weights()[0].clone();
   };
@@ -153,7 +154,7 @@ TEST(GroupDeletion, DistillationTeachesTheFineTuningPhaseTheInputNetwork) {
     o.finetune_iters = finetune_iters;
     o.finetune_lr = 0.05;
     o.distill = {1.0, 2.0};
-    auto net = methods::clone_net(pre);
+    auto net = nn::clone(pre);
     methods::run_group_deletion(o, net, train_set, test_set, {});
     torch::NoGradGuard no_grad;
     net->eval();
@@ -218,14 +219,14 @@ TEST(GroupDeletion, AResumedRunCountsTheTimeBeforeIt) {
   o.checkpoint_path = (dir / "checkpoint.pt").string();
   auto input = test::tiny_net();
   train::request_stop();  // Ctrl-C: the lasso phase stops after its first iteration, with a checkpoint
-  auto net = methods::clone_net(input);
+  auto net = nn::clone(input);
   EXPECT_THROW(methods::run_group_deletion(o, net, train_set, test_set, {}), train::Interrupted);
   train::clear_stop_request();
   // As if the interrupted part had run for an hour: far longer than the rest of this run can take.
   auto ckpt = train::load_checkpoint(o.checkpoint_path);
   EXPECT_EQ(ckpt.iter, 1);
   ckpt.info["seconds"] = 3600.0;
-  net = methods::clone_net(input);
+  net = nn::clone(input);
   const auto r = methods::run_group_deletion(o, net, train_set, test_set, {}, &ckpt);
   EXPECT_GE(r.seconds, 3600.0);
   EXPECT_LT(r.seconds, 3600.0 + 600.0);
@@ -234,7 +235,7 @@ TEST(GroupDeletion, AResumedRunCountsTheTimeBeforeIt) {
 
 TEST(MagnitudeBaseline, PrunesExactlyTheSmallestWeights) {
   auto net = test::tiny_net();
-  auto copy = methods::clone_net(net);
+  auto copy = nn::clone(net);
   auto before = net->layer("fc1")->weights()[0].clone();
   methods::magnitude_prune(copy, {{"fc1", 100}});
   auto after = copy->layer("fc1")->weights()[0];

@@ -64,7 +64,7 @@ TEST(GroupLasso, PerMatrixLambdaAndBadOverrides) {
   o.lambda = -1;
   EXPECT_THROW(methods::GroupLasso(clipped_lenet(), o), Error);
   EXPECT_THROW(methods::parse_lasso_step("prox"), Error);  // only "subgradient" and "proximal" exist
-  EXPECT_EQ(methods::parse_lasso_step("proximal"), methods::LassoStep::proximal);
+  EXPECT_EQ(methods::parse_lasso_step("proximal"), methods::LassoStep::Proximal);
   EXPECT_EQ(methods::to_string(methods::parse_lasso_step("subgradient")), "subgradient");
 }
 
@@ -130,7 +130,7 @@ TEST(GroupLasso, ProximalStepShrinksEveryTargetInModuleLayout) {
   auto net = clipped_lenet();
   methods::GroupLassoOptions o;
   o.lambda = 0.5;
-  o.step = methods::LassoStep::proximal;
+  o.step = methods::LassoStep::Proximal;
   methods::GroupLasso g(net, o);
   std::vector<torch::Tensor> expected;
   for (const auto& t : g.targets()) expected.push_back(t.groups.shrink(t.matrix(), 0.01 * 0.5));
@@ -148,7 +148,7 @@ TEST(GroupLasso, ProximalTrainingReachesExactZerosWithoutAThreshold) {
   // The subgradient test's lambda 0.02 times 1 / (1 - momentum) = 10: added to the gradient, the regulariser is
   // amplified by momentum; the proximal shrink (lr * lambda per step) is not, so the same strength needs 10x lambda.
   o.lambda = 0.2;
-  o.step = methods::LassoStep::proximal;
+  o.step = methods::LassoStep::Proximal;
   o.zero_threshold = 0;  // every zero must come from the proximal step itself
   o.hw = test::small_crossbars();
   methods::GroupLasso g(net, o);
@@ -167,7 +167,7 @@ TEST(GroupLasso, AdaptiveWeightsComeFromTheStartingWeights) {
   auto net = clipped_lenet();
   methods::GroupLassoOptions o;
   o.lambda = 0.5;
-  o.step = methods::LassoStep::proximal;
+  o.step = methods::LassoStep::Proximal;
   o.adaptive = 1.0;
   methods::GroupLasso g(net, o);
   std::vector<torch::Tensor> expected;

@@ -1,5 +1,5 @@
 // TOML experiment configs -> per-step command-line flags, with "section.key=value" overrides.
-#include "cli/pipeline_config.hpp"
+#include "methods/group_scissor/pipeline_config.hpp"
 
 #include <fmt/core.h>
 
@@ -10,7 +10,7 @@
 
 #include "common/error.hpp"
 
-namespace xbarcut::cli {
+namespace xbarcut::methods {
 
 namespace {
 
@@ -125,4 +125,4 @@ PipelineConfig load_pipeline_config(const std::string& path, const std::vector<s
   return parse_pipeline_config(text.str(), path, step_names, overrides);
 }
 
-}  // namespace xbarcut::cli
+}  // namespace xbarcut::methods

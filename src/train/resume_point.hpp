@@ -8,12 +8,12 @@
 
 #include "train/checkpoint.hpp"
 
-namespace xbarcut::cli {
+namespace xbarcut::train {
 
 // The checkpoint at `path` when `resume` asks for it and it exists; nullopt otherwise (with a note on stderr when
 // a checkpoint is about to be replaced, or --resume finds none). Every key of `expected` ("command", "from",
 // "dataset", "settings" ...) must equal the checkpoint's run info, else a one-line Error: a checkpoint of another
 // run is never continued or silently replaced.
-std::optional<train::Checkpoint> resume_point(const std::string& path, bool resume, const nlohmann::json& expected);
+std::optional<Checkpoint> resume_point(const std::string& path, bool resume, const nlohmann::json& expected);
 
-}  // namespace xbarcut::cli
+}  // namespace xbarcut::train

@@ -1,4 +1,4 @@
-#include "cli/resume_point.hpp"
+#include "train/resume_point.hpp"
 
 #include <filesystem>
 
@@ -6,9 +6,9 @@
 
 #include "common/error.hpp"
 
-namespace xbarcut::cli {
+namespace xbarcut::train {
 
-std::optional<train::Checkpoint> resume_point(const std::string& path, bool resume, const nlohmann::json& expected) {
+std::optional<Checkpoint> resume_point(const std::string& path, bool resume, const nlohmann::json& expected) {
   const bool exists = std::filesystem::exists(path);
   if (!resume) {
     if (exists)
@@ -20,7 +20,7 @@ std::optional<train::Checkpoint> resume_point(const std::string& path, bool resu
     fmt::print(stderr, "nothing to resume in {}: starting from the beginning\n", path);
     return std::nullopt;
   }
-  auto c = train::load_checkpoint(path);
+  auto c = load_checkpoint(path);
   const std::string command = expected.value("command", "");
   if (c.info.value("command", "") != command)
     throw Error(fmt::format("{} was not written by xbarcut {}; use another --out, or leave out --resume", path, command));
@@ -31,4 +31,4 @@ std::optional<train::Checkpoint> resume_point(const std::string& path, bool resu
   return c;
 }
 
-}  // namespace xbarcut::cli
+}  // namespace xbarcut::train

@@ -1,10 +1,10 @@
 // Experiment configs: TOML tables become each step's flags, --set overrides win, mistakes are errors.
 #include <gtest/gtest.h>
 
-#include "cli/pipeline_config.hpp"
+#include "methods/group_scissor/pipeline_config.hpp"
 #include "common/error.hpp"
 
-using xbarcut::cli::parse_pipeline_config;
+using xbarcut::methods::parse_pipeline_config;
 
 namespace {
 

@@ -1,13 +1,13 @@
 // A multi-step experiment described as data (a TOML file): top-level keys shared by every step
 // (dataset, data_dir, out, ...) and one table per step whose keys are that step's command-line flags.
-// `xbarcut scissor` turns it into the argument lists of `xbarcut train`, `clip` and `delete`, so a config
+// run_scissor_pipeline turns it into the argument lists of `xbarcut train`, `clip` and `delete`, so a config
 // file and a command line say exactly the same thing and every step's summary names its own command.
 #pragma once
 #include <map>
 #include <string>
 #include <vector>
 
-namespace xbarcut::cli {
+namespace xbarcut::methods {
 
 struct PipelineStep {
   std::string name;                // train, clip, delete
@@ -34,4 +34,4 @@ PipelineConfig parse_pipeline_config(const std::string& text, const std::string&
                                      const std::vector<std::string>& step_names,
                                      const std::vector<std::string>& overrides);
 
-}  // namespace xbarcut::cli
+}  // namespace xbarcut::methods
