@@ -16,6 +16,16 @@ hw::WeightMatrix to_weight_matrix(const std::string& name, const torch::Tensor& 
   return w;
 }
 
+torch::Tensor block_diagonal(const torch::Tensor& compact, int64_t groups) {
+  if (groups == 1) return compact;
+  const int64_t rows = compact.size(0), cols = compact.size(1) / groups;
+  auto full = torch::zeros({rows * groups, compact.size(1)}, compact.options());
+  for (int64_t g = 0; g < groups; ++g)
+    full.slice(0, g * rows, (g + 1) * rows).slice(1, g * cols, (g + 1) * cols) =
+        compact.slice(1, g * cols, (g + 1) * cols);
+  return full;
+}
+
 std::vector<hw::WeightMatrix> network_matrices(const Net& net) {
   const auto geometry = layer_geometry(net->spec());
   std::vector<hw::WeightMatrix> out;
@@ -25,7 +35,8 @@ std::vector<hw::WeightMatrix> network_matrices(const Net& net) {
   for (const auto& layer : net->weight_layers()) {
     const auto& mats = folded[g].matrices;
     const auto names = layer->matrix_names();
-    for (size_t i = 0; i < mats.size(); ++i) out.push_back(to_weight_matrix(names[i], mats[i], geometry[g].uses));
+    for (size_t i = 0; i < mats.size(); ++i)
+      out.push_back(to_weight_matrix(names[i], block_diagonal(mats[i], geometry[g].groups), geometry[g].uses));
     ++g;
   }
   return out;

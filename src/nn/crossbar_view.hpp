@@ -10,6 +10,10 @@ namespace xbarcut::nn {
 
 hw::WeightMatrix to_weight_matrix(const std::string& name, const torch::Tensor& matrix, int64_t uses = 1);
 
+// A grouped conv's compact matrix ((C_in / G) k k x C_out, as WeightLayer::matrices gives it) as the block-diagonal
+// C_in k k x C_out matrix its crossbars hold: group g's filters see only group g's input rows.
+torch::Tensor block_diagonal(const torch::Tensor& compact, int64_t groups);
+
 // The network's current crossbar matrices with their weights (bn folded in), in layer order.
 std::vector<hw::WeightMatrix> network_matrices(const Net& net);
 

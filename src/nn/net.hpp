@@ -24,6 +24,8 @@ class NetImpl : public torch::nn::Module {
   // The bn right after weight layer `weight_index` (index into weight_layers()), or an empty holder.
   torch::nn::BatchNorm2d batch_norm_of(size_t weight_index) const;
   bool is_classifier(const std::string& name) const;
+  // Names of the grouped (depthwise) convs: the methods leave them dense and say so once.
+  std::vector<std::string> grouped_layers() const;
 
   // Conv nets run about 1.5x faster channels-last on this CPU.
   void use_channels_last();
@@ -35,6 +37,8 @@ class NetImpl : public torch::nn::Module {
   std::vector<WeightLayer> weight_layers_;
   std::vector<std::pair<std::string, torch::nn::BatchNorm2d>> batch_norms_;
   std::vector<int> layer_slot_;  // per spec layer: index into weight_layers_ (or batch_norms_ for bn), or -1
+  std::vector<std::vector<int>> inputs_;  // per spec layer: the layers it reads by name (input_indices)
+  std::vector<bool> kept_;                // per spec layer: a later layer reads its output by name
   bool channels_last_ = false;
 };
 TORCH_MODULE(Net);

@@ -2,6 +2,7 @@
 // (examples/mnist/lenet_train_test.prototxt, examples/cifar10/cifar10_full_train_test.prototxt).
 #include "nn/net_spec.hpp"
 
+#include <map>
 #include <sstream>
 
 #include "common/error.hpp"
@@ -99,9 +100,16 @@ NetSpec mlp(const std::string& model, const std::vector<int64_t>& input, int64_t
   return s;
 }
 
-int64_t pooled(int64_t size, int64_t kernel, int64_t stride) {
-  // Caffe pools in ceil mode.
-  return (size - kernel + stride - 1) / stride + 1;
+// PyTorch's pooling output size (Caffe's ceil mode when pad = 0 and kernel >= stride).
+int64_t pooled(int64_t size, int64_t kernel, int64_t stride, int64_t pad, bool ceil_mode) {
+  int64_t out = (size + 2 * pad - kernel + (ceil_mode ? stride - 1 : 0)) / stride + 1;
+  if (ceil_mode && (out - 1) * stride >= size + pad) --out;
+  return out;
+}
+
+bool is_activation(const std::string& kind) {
+  return kind == "relu" || kind == "relu6" || kind == "hardswish" || kind == "sigmoid" || kind == "gelu" ||
+         kind == "lrn" || kind == "dropout" || kind == "identity";
 }
 
 }  // namespace
@@ -142,70 +150,124 @@ int NetSpec::batch_norm_after(int weight_index) const {
   return next < layers.size() && layers[next].kind == "bn" ? static_cast<int>(next) : -1;
 }
 
-std::vector<LayerGeometry> layer_geometry(const NetSpec& spec) {
+std::vector<std::vector<int>> input_indices(const NetSpec& spec) {
+  std::map<std::string, int> index;
+  std::vector<std::vector<int>> out(spec.layers.size());
+  for (size_t i = 0; i < spec.layers.size(); ++i) {
+    const auto& l = spec.layers[i];
+    for (const auto& name : l.inputs) {
+      if (name == "input") {
+        out[i].push_back(-1);
+        continue;
+      }
+      const auto it = index.find(name);
+      if (it == index.end())
+        throw Error("layer " + (l.name.empty() ? l.kind : l.name) + " reads '" + name + "', which is not a layer "
+                    "before it in model " + spec.name);
+      out[i].push_back(it->second);
+    }
+    if (l.name.empty()) continue;
+    if (l.name == "input" || !index.emplace(l.name, static_cast<int>(i)).second)
+      throw Error("layer name '" + l.name + "' is used twice in model " + spec.name);
+  }
+  return out;
+}
+
+namespace {
+
+// The shape walk behind layer_shapes and layer_geometry: throws on impossible shapes.
+std::vector<LayerShape> walk(const NetSpec& spec, std::vector<LayerGeometry>* geometry) {
   if (spec.input.size() != 3) throw Error("model input must be C,H,W");
-  int64_t c = spec.input[0], h = spec.input[1], w = spec.input[2];
-  bool flat = false;
-  std::vector<LayerGeometry> out;
-  struct Shape { int64_t c, h, w; };
-  struct Open { Shape in; bool has_main = false; Shape main{}; };
+  const LayerShape input{spec.input[0], spec.input[1], spec.input[2], false};
+  const auto inputs = input_indices(spec);
+  std::vector<LayerShape> shapes(spec.layers.size());
+  LayerShape prev = input;
+  struct Open { LayerShape in; bool has_main = false; LayerShape main{}; };
   std::vector<Open> blocks;  // open residual blocks
-  for (const auto& l : spec.layers) {
+  auto same = [](const LayerShape& a, const LayerShape& b) { return a.c == b.c && a.h == b.h && a.w == b.w; };
+  for (size_t i = 0; i < spec.layers.size(); ++i) {
+    const auto& l = spec.layers[i];
+    const std::string who = "layer " + (l.name.empty() ? l.kind : l.name) + " of model " + spec.name;
+    std::vector<LayerShape> ins;
+    for (int k : inputs[i]) ins.push_back(k < 0 ? input : shapes[static_cast<size_t>(k)]);
+    LayerShape x = ins.empty() ? prev : ins.front();
+    auto& [c, h, w, flat] = x;
     if (l.kind == "conv") {
-      if (flat) throw Error("conv layer " + l.name + " cannot follow a flatten");
-      const int64_t oh = (h + 2 * l.pad - l.kernel) / l.stride + 1;
-      const int64_t ow = (w + 2 * l.pad - l.kernel) / l.stride + 1;
-      if (oh <= 0 || ow <= 0)
-        throw Error("layer " + l.name + ": a " + std::to_string(l.kernel) + "x" + std::to_string(l.kernel) +
+      if (flat) throw Error("conv " + who + " cannot follow a flatten");
+      if (l.groups < 1 || c % l.groups != 0 || l.out % l.groups != 0)
+        throw Error(who + ": " + std::to_string(l.groups) + " groups must divide its " + std::to_string(c) +
+                    " input and " + std::to_string(l.out) + " output channels");
+      const int64_t span = l.dilation * (l.kernel - 1) + 1;
+      const int64_t oh = (h + 2 * l.pad - span) / l.stride + 1;
+      const int64_t ow = (w + 2 * l.pad - span) / l.stride + 1;
+      if (oh <= 0 || ow <= 0 || l.stride < 1)
+        throw Error(who + ": a " + std::to_string(l.kernel) + "x" + std::to_string(l.kernel) +
                     " kernel does not fit its " + std::to_string(h) + "x" + std::to_string(w) + " input");
-      out.push_back({l.name, l.kind, c, c * l.kernel * l.kernel, l.out, oh * ow, l.rank});
-      c = l.out;
-      h = oh;
-      w = ow;
+      if (geometry) geometry->push_back({l.name, l.kind, c, c * l.kernel * l.kernel, l.out, oh * ow, l.rank, l.groups});
+      c = l.out, h = oh, w = ow;
     } else if (l.kind == "maxpool" || l.kind == "avgpool") {
-      if (h < l.kernel || w < l.kernel) throw Error("pooling kernel larger than its input in model " + spec.name);
-      h = pooled(h, l.kernel, l.stride);
-      w = pooled(w, l.kernel, l.stride);
+      if (flat || l.stride < 1 || h + 2 * l.pad < l.kernel || w + 2 * l.pad < l.kernel)
+        throw Error("pooling kernel larger than its input (or a stride below 1) at " + who);
+      h = pooled(h, l.kernel, l.stride, l.pad, l.ceil_mode);
+      w = pooled(w, l.kernel, l.stride, l.pad, l.ceil_mode);
     } else if (l.kind == "flatten") {
-      c = c * h * w;
-      h = w = 1;
-      flat = true;
+      c = c * h * w, h = w = 1, flat = true;
     } else if (l.kind == "linear") {
       const int64_t in = c * h * w;
-      out.push_back({l.name, l.kind, in, in, l.out, 1, l.rank});
-      c = l.out;
-      h = w = 1;
-      flat = true;
+      if (geometry) geometry->push_back({l.name, l.kind, in, in, l.out, 1, l.rank, 1});
+      c = l.out, h = w = 1, flat = true;
     } else if (l.kind == "bn") {
-      if (flat || l.out != c)
-        throw Error("bn layer " + l.name + " must follow a conv with " + std::to_string(l.out) + " channels in model " +
-                    spec.name);
+      if (l.out != c) throw Error("bn " + who + " normalises " + std::to_string(l.out) + " channels, its input has " +
+                                  std::to_string(c));
     } else if (l.kind == "gap") {
-      if (flat) throw Error("global average pooling cannot follow a flatten in model " + spec.name);
+      if (flat) throw Error("global average pooling cannot follow a flatten at " + who);
       h = w = 1;
+    } else if (l.kind == "add") {
+      if (ins.size() < 2) throw Error(who + " adds the layers named in its inputs: give at least two");
+      for (const auto& o : ins)
+        if (!same(o, x)) throw Error(who + ": the shapes it adds differ");
+    } else if (l.kind == "concat") {
+      if (ins.size() < 2) throw Error(who + " concatenates the layers named in its inputs: give at least two");
+      for (size_t k = 1; k < ins.size(); ++k) {
+        if (ins[k].h != h || ins[k].w != w || ins[k].flat != flat) throw Error(who + ": the shapes it joins differ");
+        c += ins[k].c;
+      }
     } else if (l.kind == "res_begin") {
       if (flat) throw Error("a residual block cannot follow a flatten in model " + spec.name);
-      blocks.push_back({{c, h, w}});
+      blocks.push_back({x});
     } else if (l.kind == "res_shortcut") {
       if (blocks.empty() || blocks.back().has_main) throw Error("res_shortcut outside a block in model " + spec.name);
       blocks.back().has_main = true;
-      blocks.back().main = {c, h, w};
-      c = blocks.back().in.c, h = blocks.back().in.h, w = blocks.back().in.w;
+      blocks.back().main = x;
+      x = blocks.back().in;
     } else if (l.kind == "res_add") {
       if (blocks.empty()) throw Error("res_add without res_begin in model " + spec.name);
-      const Shape other = blocks.back().has_main ? blocks.back().main : blocks.back().in;
+      const LayerShape other = blocks.back().has_main ? blocks.back().main : blocks.back().in;
       blocks.pop_back();
-      if (other.c != c || other.h != h || other.w != w)
+      if (!same(other, x))
         throw Error("residual block shapes differ (" + std::to_string(other.c) + " vs " + std::to_string(c) +
                     " channels) in model " + spec.name);
-    } else if (l.kind != "relu" && l.kind != "lrn") {
+    } else if (!is_activation(l.kind)) {
       throw Error("unknown layer kind '" + l.kind + "' in model " + spec.name);
     }
+    shapes[i] = x;
+    prev = x;
   }
   if (!blocks.empty()) throw Error("a residual block is never closed (res_add) in model " + spec.name);
+  return shapes;
+}
+
+}  // namespace
+
+std::vector<LayerShape> layer_shapes(const NetSpec& spec) { return walk(spec, nullptr); }
+
+std::vector<LayerGeometry> layer_geometry(const NetSpec& spec) {
+  std::vector<LayerGeometry> out;
+  const auto shapes = walk(spec, &out);
   if (out.empty()) throw Error("model " + spec.name + " has no weight layer");
-  if (out.back().cols != spec.classes)
-    throw Error("model " + spec.name + " ends with " + std::to_string(out.back().cols) + " outputs, expected " +
+  const auto& last = shapes.back();
+  if (last.c * last.h * last.w != spec.classes)
+    throw Error("model " + spec.name + " ends with " + std::to_string(last.c * last.h * last.w) + " outputs, expected " +
                 std::to_string(spec.classes));
   return out;
 }
@@ -235,16 +297,23 @@ nlohmann::json to_json(const NetSpec& spec) {
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& l : spec.layers) {
     nlohmann::json j{{"kind", l.kind}};
+    if (!l.name.empty()) j["name"] = l.name;
+    if (!l.inputs.empty()) j["inputs"] = l.inputs;
     if (l.is_weight_layer()) {
       j.update({{"name", l.name}, {"out", l.out}, {"kernel", l.kernel}, {"stride", l.stride}, {"pad", l.pad},
                 {"rank", l.rank}, {"bias", l.bias}, {"masked", l.masked}, {"init", l.init}, {"lr_mult_bias", l.lr_mult_bias},
                 {"decay_mult_weight", l.decay_mult_weight}, {"decay_mult_bias", l.decay_mult_bias}});
+      if (l.dilation != 1) j["dilation"] = l.dilation;
+      if (l.groups != 1) j["groups"] = l.groups;
     } else if (l.kind == "maxpool" || l.kind == "avgpool") {
       j.update({{"kernel", l.kernel}, {"stride", l.stride}});
+      if (l.pad != 0) j["pad"] = l.pad;
+      if (!l.ceil_mode) j["ceil_mode"] = false;
     } else if (l.kind == "lrn") {
       j.update({{"local_size", l.local_size}, {"alpha", l.alpha}, {"beta", l.beta}});
     } else if (l.kind == "bn") {
       j.update({{"name", l.name}, {"out", l.out}});
+      if (l.eps != 1e-5) j["eps"] = l.eps;
     }
     layers.push_back(j);
   }
@@ -275,6 +344,11 @@ NetSpec net_spec_from_json(const nlohmann::json& j) {
       l.local_size = lj.value("local_size", int64_t{3});
       l.alpha = lj.value("alpha", 5e-5);
       l.beta = lj.value("beta", 0.75);
+      l.dilation = lj.value("dilation", int64_t{1});
+      l.groups = lj.value("groups", int64_t{1});
+      l.ceil_mode = lj.value("ceil_mode", true);
+      l.eps = lj.value("eps", 1e-5);
+      l.inputs = lj.value("inputs", std::vector<std::string>{});
       s.layers.push_back(l);
     }
     return s;

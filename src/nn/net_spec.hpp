@@ -10,14 +10,21 @@
 namespace xbarcut::nn {
 
 struct LayerSpec {
-  // conv, linear, relu, maxpool, avgpool, lrn, flatten; bn (batch norm of the conv before it); gap (global
-  // average pool); res_begin / res_shortcut / res_add (a residual block, see residual_ops below).
+  // conv, linear; relu, relu6, hardswish, sigmoid, gelu; maxpool, avgpool, gap (global average pool to 1x1);
+  // lrn; flatten; bn (batch norm); add, concat (of the layers named in `inputs`); dropout and identity (no-ops at
+  // inference); res_begin / res_shortcut / res_add (a residual block of the built-in models, see below).
   std::string kind;
   std::string name;  // weight layers and bn: conv1, fc1, conv1_bn ... (the papers' names, docs/reference.md section 1)
   int64_t out = 0;   // output channels / features (bn: its channels)
   int64_t kernel = 1;
   int64_t stride = 1;
   int64_t pad = 0;
+  int64_t dilation = 1;  // conv
+  int64_t groups = 1;    // conv: grouped (depthwise when groups = input channels = output channels)
+  bool ceil_mode = true;  // pooling: Caffe pools in ceil mode (the built-in models); PyTorch's default is floor
+  // The layers this one reads, by name ("input" = the network's input); empty = the layer before it. A network
+  // is a DAG as Caffe's prototxt is: skip connections, branches and concatenations are ordinary layers.
+  std::vector<std::string> inputs;
   int64_t rank = 0;  // 0 = dense; K > 0 = factorised into U (N x K) and V^T (K x M)
   bool bias = true;
   bool masked = false;  // carries fixed deletion masks (group deletion, pruning)
@@ -29,8 +36,10 @@ struct LayerSpec {
   int64_t local_size = 3;
   double alpha = 5e-5;
   double beta = 0.75;
+  double eps = 1e-5;  // bn: the variance epsilon (PyTorch's default)
 
   bool is_weight_layer() const { return kind == "conv" || kind == "linear"; }
+  bool grouped() const { return kind == "conv" && groups > 1; }
   bool is_residual_op() const { return kind == "res_begin" || kind == "res_shortcut" || kind == "res_add"; }
 };
 
@@ -54,7 +63,8 @@ struct NetSpec {
 };
 
 // Shape of one weight layer as a crossbar matrix: rows = inputs (C_in*k*k), cols = outputs,
-// uses = how often the matrix is read per inference (output pixels of a conv).
+// uses = how often the matrix is read per inference (output pixels of a conv). A grouped conv is one block-diagonal
+// matrix of C_in*k*k rows (the zeros off its blocks occupy crossbar cells too; docs/hardware_model.md).
 struct LayerGeometry {
   std::string name;
   std::string kind;
@@ -63,7 +73,19 @@ struct LayerGeometry {
   int64_t cols = 0;
   int64_t uses = 1;
   int64_t rank = 0;
+  int64_t groups = 1;
 };
+
+// Output shape (C, H, W; H = W = 1 once flat) of every layer of the spec, in order.
+struct LayerShape {
+  int64_t c = 0, h = 0, w = 0;
+  bool flat = false;
+};
+std::vector<LayerShape> layer_shapes(const NetSpec& spec);
+
+// For every layer, the indices of the layers it reads (-1 = the network's input); empty = the layer before it.
+// Throws a one-line Error for a name that is not an earlier layer, or a name used twice.
+std::vector<std::vector<int>> input_indices(const NetSpec& spec);
 
 // Walks the spec with the input shape and returns every weight layer's geometry; throws on impossible
 // shapes (a kernel larger than its input, an mlp whose first width is not the input size).

@@ -33,7 +33,8 @@ void WeightLayerImpl::build() {
   const bool conv = spec_.kind == "conv";
   const int64_t k = spec_.kernel;
   const int64_t first_out = factorised() ? spec_.rank : spec_.out;
-  w_ = conv ? torch::empty({first_out, in_channels_, k, k}) : torch::empty({first_out, in_channels_});
+  // A grouped conv's filters each see in_channels / groups inputs (rank clipping leaves grouped layers dense).
+  w_ = conv ? torch::empty({first_out, in_channels_ / spec_.groups, k, k}) : torch::empty({first_out, in_channels_});
   init_weight(w_, spec_.init);
   w_ = register_parameter("weight", w_);
   if (factorised()) {
@@ -51,6 +52,8 @@ void WeightLayerImpl::build() {
 torch::Tensor WeightLayerImpl::forward(const torch::Tensor& x) {
   if (spec_.kind == "conv") {
     auto opts = torch::nn::functional::Conv2dFuncOptions().stride(spec_.stride).padding(spec_.pad);
+    if (spec_.dilation != 1) opts.dilation(spec_.dilation);
+    if (spec_.groups != 1) opts.groups(spec_.groups);
     if (!factorised()) return torch::nn::functional::conv2d(x, w_, opts.bias(bias_));
     auto h = torch::nn::functional::conv2d(x, w_, opts);
     return torch::nn::functional::conv2d(h, v_, torch::nn::functional::Conv2dFuncOptions().bias(bias_));
@@ -91,6 +94,7 @@ torch::Tensor WeightLayerImpl::dense_matrix() const {
 
 void WeightLayerImpl::set_matrices(const std::vector<torch::Tensor>& mats) {
   torch::NoGradGuard guard;
+  if (spec_.grouped()) throw Error("layer " + spec_.name + " is a grouped conv: its matrices cannot be replaced");
   const int64_t n = in_channels_ * (spec_.kind == "conv" ? spec_.kernel * spec_.kernel : 1);
   const bool conv = spec_.kind == "conv";
   const int64_t k = spec_.kernel;

@@ -19,7 +19,8 @@ class WeightLayerImpl : public torch::nn::Module {
   int64_t in_channels() const { return in_channels_; }
 
   // The crossbar matrices of this layer, rows = inputs (C_in*k*k), cols = outputs: {W} when dense,
-  // {U (N x K), V^T (K x M)} when factorised. Detached views in float32 on the CPU.
+  // {U (N x K), V^T (K x M)} when factorised. Detached views in float32 on the CPU. A grouped conv gives its compact
+  // (C_in/G)*k*k x C_out matrix (nn::block_diagonal makes the crossbar layout).
   std::vector<torch::Tensor> matrices() const;
   std::vector<std::string> matrix_names() const;
   // The weight tensors in module layout, matching matrices() one to one.

@@ -17,6 +17,7 @@ CrossbarPruner::CrossbarPruner(nn::Net net, hw::HardwareOptions hardware, PruneO
     if (wl[i]->factorised())
       throw Error("layer " + spec.name + " is factorised (low rank); crossbar-aware pruning needs a dense model");
     if (!options_.prune_classifier && i + 1 == wl.size()) continue;
+    if (spec.grouped()) continue;  // a grouped conv's compact matrix is not its crossbar layout: kept dense
     const auto m = wl[i]->matrices()[0];
     auto tiling = hw::tile_matrix(m.size(0), m.size(1), hardware_);
     if (tiling.crossbars() < options_.min_crossbars) continue;

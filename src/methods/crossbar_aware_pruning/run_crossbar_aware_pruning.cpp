@@ -71,6 +71,8 @@ CrossbarPruningResult run_crossbar_aware_pruning(const CrossbarPruningOptions& o
                                                  const train::Data& data) {
   validate(o);
   CrossbarPruner pruner(net, o.hw, o.prune);
+  for (const auto& name : net->grouped_layers())
+    fmt::print(stderr, "note: {} is a grouped convolution; {} leaves it dense\n", name, "crossbar-aware pruning");
   CrossbarPruningResult r;
   r.baseline_accuracy = train::evaluate(net, data.test);
   r.before = count_crossbars(net, o.hw, o.prune.grain);

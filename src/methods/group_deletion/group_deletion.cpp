@@ -179,6 +179,8 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
                                        const train::Checkpoint* resume) {
   validate(o, net);
   const auto t0 = std::chrono::steady_clock::now();
+  for (const auto& name : net->grouped_layers())
+    fmt::print(stderr, "note: {} is a grouped convolution; {} leaves it dense\n", name, "group deletion");
   GroupLasso lasso(net, o.lasso);  // from the input network, also when resuming: the adaptive weights come from it
   GroupDeletionResult r;
   for (const auto& t : lasso.targets()) {

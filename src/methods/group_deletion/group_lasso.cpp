@@ -34,6 +34,7 @@ GroupLasso::GroupLasso(const nn::Net& net, GroupLassoOptions options) : options_
   validate(options_);
   std::set<std::string> all, big;
   for (const auto& layer : net->weight_layers()) {
+    if (layer->spec().grouped()) continue;  // its compact matrix is not how its crossbars are laid out: kept dense
     const auto mats = layer->matrices();
     const auto names = layer->matrix_names();
     for (size_t i = 0; i < mats.size(); ++i) {

@@ -13,7 +13,7 @@ namespace xbarcut::methods {
 std::vector<std::string> clippable_layers(const nn::Net& net) {
   std::vector<std::string> out;
   for (const auto& layer : net->weight_layers())
-    if (!net->is_classifier(layer->spec().name)) out.push_back(layer->spec().name);
+    if (!net->is_classifier(layer->spec().name) && !layer->spec().grouped()) out.push_back(layer->spec().name);
   return out;
 }
 

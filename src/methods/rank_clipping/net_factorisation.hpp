@@ -17,7 +17,8 @@ struct LayerApproximation {
   double error = 0;            // true ||W - U V^T||^2 / ||W||^2
 };
 
-// The layers rank clipping works on: every weight layer except the classifier, in order.
+// The layers rank clipping works on: every weight layer except the classifier and grouped (depthwise) convs, whose
+// block-diagonal matrix a low-rank factorisation would make dense; those stay as they are.
 std::vector<std::string> clippable_layers(const nn::Net& net);
 
 // Current ranks of the clippable layers (0 = dense).

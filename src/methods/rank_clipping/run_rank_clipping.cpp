@@ -54,6 +54,8 @@ RankClippingResult run_rank_clipping(const RankClippingOptions& o, nn::Net net, 
   if (resume && !resume->info.contains("history"))
     throw Error(o.checkpoint_path + " holds no clipping history, so the run cannot resume from it; start over");
   RankClippingResult r;
+  for (const auto& name : net->grouped_layers())
+    fmt::print(stderr, "note: {} is a grouped convolution; {} leaves it dense\n", name, "rank clipping");
   r.baseline_accuracy = train::evaluate(net, data.test);
   fmt::print(stderr, "baseline test accuracy {:.4f}\n", r.baseline_accuracy);
   factorise_full_rank(net);
