@@ -10,7 +10,6 @@
 #include "cli/named_values.hpp"
 #include "common/error.hpp"
 #include "data/dataset_info.hpp"
-#include "hw/rank_check.hpp"
 #include "nn/crossbar_view.hpp"
 #include "nn/torchscript_import.hpp"
 #include "report/cost_report.hpp"
@@ -26,17 +25,6 @@ struct MapArgs {
   std::string checkpoint, model, ranks, torchscript, dataset, json, pictures;
   HardwareFlags hw;
 };
-
-// "conv1=5,conv2=12,fc1=36" applied to a spec, each rank checked against the layer's matrix.
-void apply_ranks(nn::NetSpec& spec, const std::string& text) {
-  const auto geometry = nn::layer_geometry(spec);
-  for (const auto& [name, rank] : parse_rank_list(text)) {
-    auto& layer = spec.layer(name);  // throws for an unknown layer, listing the known ones
-    for (const auto& g : geometry)
-      if (g.name == name) hw::validate_rank(g.rows, g.cols, rank, "layer " + name);
-    layer.rank = rank;
-  }
-}
 
 void run_map(const MapArgs& a) {
   const int sources = !a.checkpoint.empty() + !a.model.empty() + !a.torchscript.empty();
@@ -61,7 +49,7 @@ void run_map(const MapArgs& a) {
                     : nn::make_net_spec(a.model, {data::input_shape(dataset).channels, data::input_shape(dataset).height,
                                                   data::input_shape(dataset).width},
                                         data::num_classes(dataset));
-    if (!a.ranks.empty()) apply_ranks(spec, a.ranks);
+    if (!a.ranks.empty()) spec = nn::with_ranks(spec, parse_rank_list(a.ranks));
     current = nn::spec_matrices(spec);
     original = nn::original_matrices(spec);
   } else {

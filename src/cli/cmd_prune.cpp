@@ -23,8 +23,8 @@ struct PruneArgs {
 void run_prune(PruneArgs a) {
   auto& o = a.o;
   o.xbar = parse_square_crossbar(a.xbar);
-  o.epochs = a.run.epochs;
-  auto start = start_retraining(a.run, [&](const train::SolverOptions& solver) {
+  o.epochs = a.run.run.epochs;
+  auto start = a.run.start([&](const train::SolverOptions& solver) {
     o.solver = solver;
     methods::validate(o);
   });

@@ -7,10 +7,10 @@
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/flag_table.hpp"
-#include "train/resume_point.hpp"
 #include "cli/solver_flags.hpp"
 #include "common/error.hpp"
 #include "nn/deep_models.hpp"
+#include "train/resume_point.hpp"
 #include "train/run_files.hpp"
 #include "train/trainer.hpp"
 
@@ -19,7 +19,7 @@ namespace xbarcut::cli {
 namespace {
 
 struct TrainArgs {
-  std::string model, dataset = "fashion-mnist", data_dir, out;
+  std::string model, checkpoint, dataset, data_dir, out;
   int64_t iters = 0;
   double epochs = 0;
   bool resume = false;
@@ -45,20 +45,22 @@ void run_train(const TrainArgs& a) {
   const std::string ckpt_path = (std::filesystem::path(a.out) / "checkpoint.pt").string();
   // Only the command must match: a resumed training run may ask for more --iters than the one that stopped.
   const auto resumed = train::resume_point(ckpt_path, a.resume, {{"command", "train"}});
-  const std::string model = resumed ? resumed->info.value("model", a.model) : a.model;
-  if (model.empty()) throw Error("--model is required (known models: " + nn::known_models_help() + ")");
-  if (model != "lenet" && model != "convnet" && model.rfind("mlp:", 0) != 0 && !nn::is_deep_model(model))
-    throw Error("unknown model '" + model + "'; known models: " + nn::known_models_help());
+  // Continue a checkpoint (an imported network, say) from its weights, or make a new model.
+  const std::optional<train::Checkpoint> given =
+      resumed ? resumed : a.checkpoint.empty() ? std::nullopt : std::optional(train::load_checkpoint(a.checkpoint));
+  const std::string model = given ? given->info.value("model", given->net->spec().name) : a.model;
+  if (model.empty())
+    throw Error("give --model (known models: " + nn::known_models_help() + ") or --checkpoint to continue training");
   if (!a.epochs) train::validate(effective_solver(a, model, 1));  // before any data is read
-
-  auto start = resumed ? train::open_trained_network(*resumed, ckpt_path, a.dataset, a.data_dir, a.threads)
-                       : train::new_network(model, a.dataset, a.data_dir, a.threads,
-                                            effective_solver(a, model, 1).seed);
+  const std::string dataset = !a.dataset.empty() ? a.dataset : given ? train::dataset_of(*given, "") : "fashion-mnist";
+  auto start = given ? train::open_trained_network(*given, resumed ? ckpt_path : a.checkpoint, dataset, a.data_dir,
+                                                   a.threads)
+                     : train::new_network(model, dataset, a.data_dir, a.threads, effective_solver(a, model, 1).seed);
   const auto& data = start.data;
   auto options = effective_solver(a, model, data.train.size());
   train::validate(options);
   nn::Net net = start.ckpt.net;
-  const nlohmann::json info{{"command", "train"}, {"model", model}, {"dataset", a.dataset}};
+  const nlohmann::json info{{"command", "train"}, {"model", model}, {"dataset", dataset}};
   train::TrainHooks hooks;
   hooks.checkpoint_info = [&] { return info; };
   train::Trainer trainer(net, options, data.train, data.test, data.input, ckpt_path, hooks);
@@ -70,7 +72,7 @@ void run_train(const TrainArgs& a) {
     if (first >= options.max_iter)
       throw Error(fmt::format("{} is already at iteration {}; ask for more with --iters", ckpt_path, first));
   }
-  fmt::print(stderr, "training {} on {} ({} train / {} test images), {} iterations of batch {}\n", model, a.dataset,
+  fmt::print(stderr, "training {} on {} ({} train / {} test images), {} iterations of batch {}\n", model, dataset,
              data.train.size(), data.test.size(), options.max_iter, options.batch);
   const auto result = trainer.run();
 
@@ -79,7 +81,7 @@ void run_train(const TrainArgs& a) {
   train::write_model(a.out, net, data.input, result.iters, final_info);
   train::write_summary(a.out, {{"command", command_line()},
                                {"model", model},
-                               {"dataset", a.dataset},
+                               {"dataset", dataset},
                                {"accuracy", result.accuracy},
                                {"iters", result.iters},
                                {"seconds", result.seconds},
@@ -98,6 +100,7 @@ void register_train(CLI::App& app) {
   auto* cmd = app.add_subcommand("train", "Train a model on a dataset (Caffe solvers by default). Writes DIR/model.pt, "
                                           "DIR/checkpoint.pt while it runs, DIR/summary.json");
   cmd->add_option("--model", a->model, "lenet | convnet | mlp:784-300-100-10 | vgg8[:W] | vgg16 | resnet20 | resnet18 (not needed with --resume)");
+  add_table_flag(cmd, "--checkpoint", a->checkpoint)->excludes("--model");
   add_table_flag(cmd, "--dataset", a->dataset);
   add_table_flag(cmd, "--data-dir", a->data_dir);
   add_table_flag(cmd, "--out", a->out)->required();

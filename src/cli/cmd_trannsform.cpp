@@ -30,14 +30,15 @@ void run_trannsform(TrannsformArgs a) {
   o.one_crossbar = !a.sum_rule;
   o.xbar = parse_square_crossbar(a.xbar);
   methods::validate(o);
-  if (a.run.iters > 0 || a.run.epochs <= 0 || std::floor(a.run.epochs) != a.run.epochs || a.run.epochs < 2)
+  const double epochs = a.run.run.epochs;
+  if (a.run.run.iters > 0 || epochs <= 0 || std::floor(epochs) != epochs || epochs < 2)
     throw Error("give --epochs, a whole number of at least 2 (TraNNsformer steps once per epoch; --iters is not "
                 "used by trannsform)");
   if (!a.pruned.empty() && !std::filesystem::exists(a.pruned))
     throw Error("--pruned " + a.pruned + " does not exist; make one with xbarcut prune");
-  auto start = start_retraining(a.run, {});
+  auto start = a.run.start({});
   o.solver = start.solver;
-  o.epochs = static_cast<int64_t>(a.run.epochs);
+  o.epochs = static_cast<int64_t>(a.run.run.epochs);
   o.seed = start.solver.seed;  // --seed also seeds the clustering
   o.measure_baseline = start.from_checkpoint;
   std::optional<train::Checkpoint> pruned;

@@ -11,7 +11,7 @@ const std::vector<std::pair<std::string, void (*)(CLI::App&)>>& table() {
       {"train", register_train},     {"eval", register_eval},       {"map", register_map},
       {"export", register_export},   {"clip", register_clip},       {"lowrank", register_lowrank},
       {"delete", register_delete},   {"scissor", register_scissor}, {"prune", register_prune},
-      {"trannsform", register_trannsform}, {"xbprune", register_xbprune}};
+      {"trannsform", register_trannsform}, {"xbprune", register_xbprune}, {"import", register_import}};
   return commands;
 }
 }  // namespace

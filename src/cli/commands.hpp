@@ -20,6 +20,7 @@ void register_scissor(CLI::App& app);
 void register_prune(CLI::App& app);
 void register_trannsform(CLI::App& app);
 void register_xbprune(CLI::App& app);
+void register_import(CLI::App& app);
 
 // Every command's name, in --help order.
 std::vector<std::string> command_names();

@@ -1,6 +1,7 @@
 // Unrolling layers into crossbar matrices (rows = C_in*k*k inputs, cols = outputs).
 #include "nn/crossbar_view.hpp"
 
+#include "hw/rank_check.hpp"
 #include "nn/batch_norm_fold.hpp"
 
 namespace xbarcut::nn {
@@ -40,6 +41,17 @@ std::vector<hw::WeightMatrix> network_matrices(const Net& net) {
     ++g;
   }
   return out;
+}
+
+NetSpec with_ranks(NetSpec spec, const std::map<std::string, int64_t>& ranks) {
+  const auto geometry = layer_geometry(spec);
+  for (const auto& [name, rank] : ranks) {
+    auto& layer = spec.layer(name);  // throws for an unknown layer, listing the known ones
+    for (const auto& g : geometry)
+      if (g.name == name) hw::validate_rank(g.rows, g.cols, rank, "layer " + name);
+    layer.rank = rank;
+  }
+  return spec;
 }
 
 std::vector<hw::WeightMatrix> spec_matrices(const NetSpec& spec) {

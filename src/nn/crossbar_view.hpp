@@ -3,6 +3,8 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <map>
+
 #include "hw/weight_matrix.hpp"
 #include "nn/net.hpp"
 
@@ -16,6 +18,9 @@ torch::Tensor block_diagonal(const torch::Tensor& compact, int64_t groups);
 
 // The network's current crossbar matrices with their weights (bn folded in), in layer order.
 std::vector<hw::WeightMatrix> network_matrices(const Net& net);
+
+// `spec` with the given layers at the given ranks, each checked against its matrix (one-line Error otherwise).
+NetSpec with_ranks(NetSpec spec, const std::map<std::string, int64_t>& ranks);
 
 // Shape-only matrices of a spec as it stands (ranks applied: <layer>_u and <layer>_v).
 std::vector<hw::WeightMatrix> spec_matrices(const NetSpec& spec);

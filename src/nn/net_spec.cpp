@@ -197,16 +197,18 @@ std::vector<LayerShape> walk(const NetSpec& spec, std::vector<LayerGeometry>* ge
       if (l.groups < 1 || c % l.groups != 0 || l.out % l.groups != 0)
         throw Error(who + ": " + std::to_string(l.groups) + " groups must divide its " + std::to_string(c) +
                     " input and " + std::to_string(l.out) + " output channels");
+      if (l.stride < 1 || l.dilation < 1 || l.kernel < 1)
+        throw Error(who + ": kernel, stride and dilation must be at least 1");
       const int64_t span = l.dilation * (l.kernel - 1) + 1;
       const int64_t oh = (h + 2 * l.pad - span) / l.stride + 1;
       const int64_t ow = (w + 2 * l.pad - span) / l.stride + 1;
-      if (oh <= 0 || ow <= 0 || l.stride < 1)
+      if (oh <= 0 || ow <= 0)
         throw Error(who + ": a " + std::to_string(l.kernel) + "x" + std::to_string(l.kernel) +
                     " kernel does not fit its " + std::to_string(h) + "x" + std::to_string(w) + " input");
       if (geometry) geometry->push_back({l.name, l.kind, c, c * l.kernel * l.kernel, l.out, oh * ow, l.rank, l.groups});
       c = l.out, h = oh, w = ow;
     } else if (l.kind == "maxpool" || l.kind == "avgpool") {
-      if (flat || l.stride < 1 || h + 2 * l.pad < l.kernel || w + 2 * l.pad < l.kernel)
+      if (flat || l.stride < 1 || l.kernel < 1 || h + 2 * l.pad < l.kernel || w + 2 * l.pad < l.kernel)
         throw Error("pooling kernel larger than its input (or a stride below 1) at " + who);
       h = pooled(h, l.kernel, l.stride, l.pad, l.ceil_mode);
       w = pooled(w, l.kernel, l.stride, l.pad, l.ceil_mode);

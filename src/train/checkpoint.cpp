@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "common/atomic_write.hpp"
 #include "common/error.hpp"
 
 namespace xbarcut::train {
@@ -43,18 +44,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ckpt, const SgdS
     solver->save(state);
     archive.write("solver", state);
   }
-  const auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty()) std::filesystem::create_directories(dir);
-  const std::string tmp = path + ".tmp";
-  try {
-    archive.save_to(tmp);
-  } catch (const c10::Error&) {
-    std::remove(tmp.c_str());
-    throw Error("cannot write checkpoint " + path + ": check the directory is writable and the disk not full");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw Error("cannot move " + tmp + " to " + path + ": " + ec.message());
+  write_atomically(path, "checkpoint", [&](const std::string& tmp) { archive.save_to(tmp); });
 }
 
 Checkpoint load_checkpoint(const std::string& path) {

@@ -62,7 +62,10 @@ TrainedNetwork open_trained_network(Checkpoint ckpt, const std::string& checkpoi
   check_input_shape(spec, t.dataset, "checkpoint " + checkpoint);
   use_threads(threads);
   fmt::print(stderr, "loading {} ...\n", t.dataset);
-  t.data = load_data(t.dataset, data_dir, &t.ckpt.input);
+  // An imported network records no normalisation: it takes the dataset's own, kept in every checkpoint after.
+  const bool from_dataset = t.ckpt.info.value("input_transform", "") == "dataset";
+  t.data = load_data(t.dataset, data_dir, from_dataset ? nullptr : &t.ckpt.input);
+  t.ckpt.input = t.data.input;
   if (spec.is_conv_net()) t.ckpt.net->use_channels_last();
   return t;
 }

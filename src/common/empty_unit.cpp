@@ -1,1 +1,0 @@
-// Keeps a library target linkable while its folder has no sources yet.
