@@ -8,7 +8,8 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libspdlog-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libeigen3-dev libspectra-dev
   dataset-fashion-mnist
-  python3-torch  # TorchScript fixtures in tests and the PyTorch peer in bench/train_throughput.sh
+  libonnx-dev libprotobuf-dev  # ONNX import and export
+  python3-torch python3-onnx  # fixtures in tests (TorchScript, ONNX) and the PyTorch peer in bench/train_throughput.sh
 )
 PACKAGES+=("${XBARCUT_EXTRA_PACKAGES[@]:-}")
 

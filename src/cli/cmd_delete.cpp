@@ -112,23 +112,17 @@ void register_delete(CLI::App& app) {
                   "fine-tuning lr drops (multistep, x gamma, default x0.1), counted from the phase's start, e.g. "
                   "6000,8500 (default: the lasso phase's policy, restarted)")
       ->delimiter(',');
-  cmd->add_option("--distill", o.distill.weight, "knowledge distillation in the fine-tuning phase (ours): share of the "
-                                                 "input network's softened outputs in the loss, in [0, 1]; 0 = labels "
-                                                 "only (the paper)")
-      ->capture_default_str();
-  cmd->add_option("--distill-temperature", o.distill.temperature, "softmax temperature of --distill")
-      ->capture_default_str();
-  cmd->add_option("--lasso-threshold", o.lasso.zero_threshold,
-                  "after each step set |w| below this to 0 (the authors' code: 1e-4)")
-      ->capture_default_str();
+  cmd->add_option("--distill", o.distill.weight, "fine-tuning distils the input network (ours): its softened outputs' "
+                                                 "share of the loss, in [0, 1]; 0 = labels only (the paper)")->capture_default_str();
+  cmd->add_option("--distill-temperature", o.distill.temperature, "softmax temperature of --distill")->capture_default_str();
+  cmd->add_option("--lasso-threshold", o.lasso.zero_threshold, "after each step set |w| below this to 0 (the authors' "
+                                                               "code: 1e-4)")->capture_default_str();
   cmd->add_option("--lasso-step", a->lasso_step,
                   "subgradient: eq. 6 added to the gradient (the paper) | proximal: shrink every group by lr * lambda "
-                  "after each step, so groups reach exact zero")
-      ->capture_default_str();
+                  "after each step, so groups reach exact zero")->capture_default_str();
   cmd->add_option("--lasso-adaptive", o.lasso.adaptive,
                   "adaptive group Lasso (ours): scale each group's lambda by (mean group norm / its starting norm)^"
-                  "this, so weak groups go first; 0 = the paper's plain group Lasso, 1 the usual choice")
-      ->capture_default_str();
+                  "this, so weak groups go first; 0 = the paper's plain group Lasso, 1 the usual choice")->capture_default_str();
   cmd->add_option("--mask", a->mask, "weights: delete every zero weight (the paper) | groups: only all-zero groups")
       ->capture_default_str();
   cmd->add_option("--record-every", o.record_every, "live-wire record interval (iterations)")->capture_default_str();

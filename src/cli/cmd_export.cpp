@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "nn/crossbar_view.hpp"
 #include "nn/export_torchscript.hpp"
+#include "nn/onnx_model.hpp"
 #include "report/crossbar_export.hpp"
 #include "train/checkpoint.hpp"
 
@@ -14,7 +15,7 @@ namespace xbarcut::cli {
 
 void register_export(CLI::App& app) {
   struct Args {
-    std::string checkpoint, out, format = "npy", torchscript;
+    std::string checkpoint, out, format = "npy", torchscript, onnx;
     report::ExportOptions conductance;
     HardwareFlags hw;
   };
@@ -23,7 +24,8 @@ void register_export(CLI::App& app) {
                                            "into DIR, or (--torchscript) the network for PyTorch's torch.jit.load");
   add_table_flag(cmd, "--checkpoint", a->checkpoint)->required();
   auto* ts = cmd->add_option("--torchscript", a->torchscript, "write the network as TorchScript to this file");
-  add_table_flag(cmd, "--out", a->out)->excludes(ts);
+  auto* ox = cmd->add_option("--onnx", a->onnx, "write the network as ONNX (opset 14) to this file")->excludes(ts);
+  add_table_flag(cmd, "--out", a->out)->excludes(ts)->excludes(ox);
   cmd->add_option("--format", a->format, "npy | csv")->capture_default_str();
   cmd->add_option("--g-on", a->conductance.g_on, "conductance of the on state, siemens")->capture_default_str();
   cmd->add_option("--g-off", a->conductance.g_off, "conductance of the off state, siemens")->capture_default_str();
@@ -34,6 +36,10 @@ void register_export(CLI::App& app) {
       const auto ckpt = train::load_checkpoint(a->checkpoint);
       nn::export_torchscript(ckpt.net, a->torchscript, ckpt.input.scale, ckpt.input.mean);
       return fmt::print("wrote {} (load it in PyTorch with torch.jit.load)\n", a->torchscript);
+    }
+    if (!a->onnx.empty()) {
+      nn::export_onnx(train::load_checkpoint(a->checkpoint).net, a->onnx);
+      return fmt::print("wrote {} (ONNX opset 14; inputs normalised as the checkpoint's)\n", a->onnx);
     }
     if (a->out.empty()) throw Error("give --out DIR for the crossbar files, or --torchscript FILE");
     auto options = a->conductance;

@@ -29,12 +29,6 @@ struct LowRankArgs {
   HardwareFlags hw;
 };
 
-// A summary (or sweep row) as a point of the area-against-error picture.
-report::AreaErrorPoint area_error(const nlohmann::json& row) {
-  const double eps = row.contains("options") ? row["options"].value("eps", 0.0) : row.value("eps", 0.0);
-  return {row.at("crossbar_area_ratio").get<double>(), 1 - row.at("accuracy").get<double>(), eps};
-}
-
 void run_lowrank(const LowRankArgs& a) {
   methods::LowRankOptions o;
   o.method = methods::parse_lra_method(a.lra, a.centred);
@@ -42,13 +36,11 @@ void run_lowrank(const LowRankArgs& a) {
   o.eps = a.eps;
   o.hw = a.hw.options();
   methods::validate(o);
-  std::vector<report::AreaErrorPoint> lra_points, clip_points;
-  std::stringstream dirs(a.clip_runs);
-  for (std::string dir; std::getline(dirs, dir, ',');) {
-    const auto run = report::read_json_or_null((std::filesystem::path(dir) / "summary.json").string());
-    if (run.is_null()) throw Error("--clip-runs: cannot read " + dir + "/summary.json; give folders written by xbarcut clip");
-    clip_points.push_back(area_error(run));
-  }
+  std::vector<report::AreaErrorPoint> lra_points;
+  std::vector<std::string> dirs;
+  std::stringstream list(a.clip_runs);
+  for (std::string dir; std::getline(list, dir, ',');) dirs.push_back(dir);
+  const auto clip_points = methods::clip_run_points(dirs);
   auto base = train::open_trained_network(a.checkpoint, a.dataset, a.data_dir, a.threads,
                                           [&](const train::Checkpoint& c) { methods::check_requested_ranks(c.net, o.ranks); });
   const auto r = methods::run_low_rank_approximation(o, base.ckpt.net, base.data);
@@ -58,7 +50,7 @@ void run_lowrank(const LowRankArgs& a) {
                          {"baseline_accuracy", r.baseline_accuracy}, {"lra", methods::to_string(o.method)},
                          {"xbar", a.hw.xbar}, {"policy", a.hw.policy}};
   std::filesystem::create_directories(a.out);
-  for (const auto& row : r.rows) lra_points.push_back(area_error(row));
+  for (const auto& row : r.rows) lra_points.push_back(methods::area_error(row));
   if (r.net) {
     const auto& row = r.rows.front();
     summary.update(row);

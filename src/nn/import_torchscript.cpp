@@ -11,6 +11,7 @@
 #include <fmt/core.h>
 
 #include "common/error.hpp"
+#include "nn/imported_layers.hpp"
 
 namespace xbarcut::nn {
 
@@ -35,11 +36,6 @@ std::string origin(const Node* node) {
                           "cat, dropout (docs/your_model.md)",
                           node->kind().toQualString(), origin(node), why.empty() ? "" : ": " + why));
 }
-
-// The parameters of one imported layer, copied into the built network.
-struct LayerTensors {
-  torch::Tensor weight, bias, running_mean, running_var;
-};
 
 class GraphTranslator {
  public:
@@ -346,40 +342,10 @@ ImportedModel import_torchscript(const std::string& path, const ImportOptions& o
   GraphTranslator t(param_names);
   t.translate(*graph);
 
-  NetSpec spec;
-  spec.name = "torchscript:" + std::filesystem::path(path).stem().string();
-  spec.input = o.input;
-  spec.layers = t.layers_;
-  spec.classes = 1;
-  try {
-    const auto shapes = layer_shapes(spec);
-    spec.classes = shapes.back().c * shapes.back().h * shapes.back().w;
-  } catch (const Error& e) {
-    throw Error(std::string("the imported network does not fit the --input shape: ") + e.what());
-  }
   ImportedModel r;
-  r.net = Net(spec);
+  r.net = build_imported_net("torchscript:" + std::filesystem::path(path).stem().string(), o.input, t.layers_,
+                             t.tensors_);
   r.ops_skipped = t.skipped_;
-  {
-    torch::NoGradGuard guard;
-    for (auto& layer : r.net->weight_layers()) {
-      const auto& src = t.tensors_.at(layer->spec().name);
-      if (layer->weights()[0].sizes() != src.weight.sizes())
-        throw Error(fmt::format("layer {} has weights of shape {} but an input of {}x{}x{} gives it {}: give the input "
-                                "shape the module was made for",
-                                layer->spec().name, c10::str(src.weight.sizes()), o.input[0], o.input[1], o.input[2],
-                                c10::str(layer->weights()[0].sizes())));
-      layer->weights()[0].copy_(src.weight);
-      if (layer->spec().bias) layer->bias().copy_(src.bias);
-    }
-    for (auto& [name, bn] : r.net->batch_norms()) {
-      const auto& src = t.tensors_.at(name);
-      bn->weight.copy_(src.weight);
-      bn->bias.copy_(src.bias);
-      bn->running_mean.copy_(src.running_mean);
-      bn->running_var.copy_(src.running_var);
-    }
-  }
   for (const auto& p : r.net->parameters()) r.parameters += p.numel();
 
   // Parity: the same random batch through both.

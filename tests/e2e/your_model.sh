@@ -38,6 +38,34 @@ names = [l["name"] for l in json.load(open(f"{work}/resnet.scripted/summary.json
 assert "layer1.0.conv1" in names and "layer1.1.shortcut.0" in names and "fc" in names, names
 PY
 
+# ONNX: import what torch.onnx.export wrote (checked against the PyTorch module through a TorchScript export), export
+# ONNX back (onnx.checker must accept it) and import that again: the same network. GELU exports as an Erf subgraph,
+# which the ONNX import refuses with one line.
+for m in resnet depthwise concat mlp; do
+  "$bin" import --onnx "$work/models/$m.onnx" --input 1x28x28 --out "$work/$m.onnx" >"$work/$m.onnx.log" 2>&1 ||
+    fail "import --onnx $m: $(tail -1 "$work/$m.onnx.log")"
+  "$bin" export --checkpoint "$work/$m.onnx/model.pt" --torchscript "$work/$m.onnx.ts" >/dev/null 2>&1 || fail "export $m"
+  "$bin" export --checkpoint "$work/$m.onnx/model.pt" --onnx "$work/$m.back.onnx" >/dev/null 2>&1 || fail "export --onnx $m"
+  "$bin" import --onnx "$work/$m.back.onnx" --input 1x28x28 --out "$work/$m.back" >/dev/null 2>&1 || fail "reimport $m"
+  "$bin" export --checkpoint "$work/$m.back/model.pt" --torchscript "$work/$m.back.ts" >/dev/null 2>&1 || fail "export $m"
+done
+$py - "$work" <<'PY' || fail "ONNX round trip"
+import sys, onnx, torch
+work = sys.argv[1]
+torch.manual_seed(6)
+x = torch.randn(16, 1, 28, 28)
+for m in ["resnet", "depthwise", "concat", "mlp"]:
+    onnx.checker.check_model(onnx.load(f"{work}/{m}.back.onnx"))
+    source = torch.jit.load(f"{work}/models/{m}.scripted.pt").eval()
+    with torch.no_grad():
+        for ts in [f"{work}/{m}.onnx.ts", f"{work}/{m}.back.ts"]:
+            diff = (source(x) - torch.jit.load(ts)(x)).abs().max().item()
+            assert diff <= 1e-5, (ts, diff)
+PY
+out=$("$bin" import --onnx "$work/models/cnn.onnx" --input 1x28x28 --out "$work/bad" 2>&1)
+[ $? -eq 2 ] && [ "$(wc -l <<<"$out")" -eq 1 ] && grep -q "ONNX op Div" <<<"$out" || fail "GELU in ONNX: $out"
+expect_error import --onnx "$work/models/cnn.traced.pt" --input 1x28x28 --out "$work/bad"
+
 # Compress the imported nets briefly, export, and measure the export's accuracy in PyTorch.
 "$bin" delete --checkpoint "$work/resnet.traced/model.pt" --lambda 0.02 --iters 60 --finetune-iters 30 --xbar 32x32 \
   --display 0 --out "$work/resnet_del" >"$work/del.log" 2>&1 || fail "delete on the imported resnet: $(tail -2 "$work/del.log")"

@@ -2,7 +2,10 @@
 
 #include <fmt/core.h>
 
+#include <filesystem>
+
 #include "common/error.hpp"
+#include "report/json_file.hpp"
 #include "methods/rank_clipping/net_factorisation.hpp"
 #include "methods/rank_clipping/rank_report.hpp"
 #include "nn/copy_state.hpp"
@@ -54,6 +57,21 @@ LowRankResult run_low_rank_approximation(const LowRankOptions& o, nn::Net net, c
                100 * row["crossbar_area_ratio"].get<double>(), row["ranks"].dump());
   }
   return r;
+}
+
+report::AreaErrorPoint area_error(const nlohmann::json& row) {
+  const double eps = row.contains("options") ? row["options"].value("eps", 0.0) : row.value("eps", 0.0);
+  return {row.at("crossbar_area_ratio").get<double>(), 1 - row.at("accuracy").get<double>(), eps};
+}
+
+std::vector<report::AreaErrorPoint> clip_run_points(const std::vector<std::string>& dirs) {
+  std::vector<report::AreaErrorPoint> points;
+  for (const auto& dir : dirs) {
+    const auto run = report::read_json_or_null((std::filesystem::path(dir) / "summary.json").string());
+    if (run.is_null()) throw Error("`clip_runs`: cannot read " + dir + "/summary.json; give folders written by xbarcut clip");
+    points.push_back(area_error(run));
+  }
+  return points;
 }
 
 }  // namespace xbarcut::methods

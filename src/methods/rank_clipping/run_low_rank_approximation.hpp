@@ -10,6 +10,7 @@
 
 #include "hw/network_cost.hpp"
 #include "methods/rank_clipping/low_rank_approximation.hpp"
+#include "report/rank_clipping_plots.hpp"
 #include "nn/net.hpp"
 #include "train/data.hpp"
 
@@ -35,5 +36,10 @@ struct LowRankResult {
 
 // `net` is left unchanged for a sweep; for one eps or the ranks it is approximated in place (result.net).
 LowRankResult run_low_rank_approximation(const LowRankOptions& options, nn::Net net, const train::Data& data);
+
+// A row (or a clip run's summary) as a point of the area-against-error picture.
+report::AreaErrorPoint area_error(const nlohmann::json& row);
+// The points of the clip runs in these folders (their summary.json); a one-line Error for a folder without one.
+std::vector<report::AreaErrorPoint> clip_run_points(const std::vector<std::string>& dirs);
 
 }  // namespace xbarcut::methods
