@@ -99,9 +99,12 @@ class GraphTranslator {
     return name;
   }
   // Adds `l` reading `from` (layer names); the chain default when it reads just the layer before it.
-  void add(LayerSpec l, const std::vector<std::string>& from, const Node* node) {
-    if (l.name.empty()) l.name = fresh(l.kind + "_" + std::to_string(layers_.size()));
-    if (!names_.insert(l.name).second) unsupported(node, "module " + l.name + " is applied twice (shared weights)");
+  void add(LayerSpec l, const std::vector<std::string>& from, const Node* node, LayerTensors tensors = {}) {
+    // Freezing pools equal constants (the zero running means of untrained batch norms, a module applied twice), so a
+    // name can come back: the second layer gets its own (numbered) name and its own copy of the tensors.
+    if (l.name.empty() || names_.count(l.name)) l.name = fresh(l.name.empty() ? l.kind + "_" + std::to_string(layers_.size()) : l.name);
+    names_.insert(l.name);
+    if (tensors.weight.defined() || tensors.running_mean.defined()) tensors_[l.name] = std::move(tensors);
     const bool chain = from.size() == 1 && ((layers_.empty() && from[0] == "input") ||
                                             (!layers_.empty() && from[0] == layers_.back().name));
     if (!chain) l.inputs = from;
@@ -132,33 +135,34 @@ class GraphTranslator {
     l.groups = constant(node, underscore ? 8 : 6).toInt();
     l.bias = !is_none(node, 2);
     l.lr_mult_bias = 1.0;  // PyTorch's habit, not Caffe's 2x
-    if (l.name.empty()) l.name = fresh("conv_" + std::to_string(layers_.size()));
-    tensors_[l.name] = {w, l.bias ? constant(node, 2).toTensor() : torch::Tensor(), {}, {}};
-    add(l, {source(node, 0)}, node);
+    add(l, {source(node, 0)}, node, {w, l.bias ? constant(node, 2).toTensor() : torch::Tensor(), {}, {}});
   }
   void linear(const Node* node, const torch::Tensor& w, const c10::IValue& bias, size_t x_input) {
     LayerSpec l;
     l.kind = "linear";
     l.name = module_of(node->input(node->kind() == c10::Symbol::fromQualString("aten::addmm") ? 2 : 1), w);
-    if (l.name.empty()) l.name = fresh("fc_" + std::to_string(layers_.size()));
     l.out = w.size(0);
     l.bias = !bias.isNone();
     l.lr_mult_bias = 1.0;
-    tensors_[l.name] = {w, l.bias ? bias.toTensor() : torch::Tensor(), {}, {}};
-    add(l, {source(node, x_input)}, node);
+    add(l, {source(node, x_input)}, node, {w, l.bias ? bias.toTensor() : torch::Tensor(), {}, {}});
   }
   void batch_norm(const Node* node) {
     // batch_norm(x, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled)
     const auto mean = constant(node, 3).toTensor(), var = constant(node, 4).toTensor();
     LayerSpec l;
     l.kind = "bn";
-    l.name = module_of(node->input(3), mean);
-    if (l.name.empty()) l.name = fresh("bn_" + std::to_string(layers_.size()));
+    for (size_t i : {1, 2, 3, 4}) {  // the first of its tensors whose (pooled) constant still names a free module
+      const auto name = is_none(node, i) ? std::string() : module_of(node->input(i), constant(node, i).toTensor());
+      if (!name.empty() && !names_.count(name)) {
+        l.name = name;
+        break;
+      }
+    }
     l.out = mean.size(0);
     l.eps = constant(node, 7).toDouble();
-    tensors_[l.name] = {is_none(node, 1) ? torch::ones_like(mean) : constant(node, 1).toTensor(),
-                        is_none(node, 2) ? torch::zeros_like(mean) : constant(node, 2).toTensor(), mean, var};
-    add(l, {source(node, 0)}, node);
+    add(l, {source(node, 0)}, node,
+        {is_none(node, 1) ? torch::ones_like(mean) : constant(node, 1).toTensor(),
+         is_none(node, 2) ? torch::zeros_like(mean) : constant(node, 2).toTensor(), mean, var});
   }
   void pool(const Node* node, const std::string& kind) {
     // max_pool2d(x, kernel, stride, padding, dilation, ceil_mode);

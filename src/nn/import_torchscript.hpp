@@ -13,7 +13,7 @@ namespace xbarcut::nn {
 struct ImportOptions {
   std::vector<int64_t> input;  // C, H, W of one example
   double tolerance = 1e-4;     // largest relative output difference accepted (max |a - b| / max |a|)
-  int64_t parity_batch = 8;    // random examples the parity check runs
+  int64_t parity_batch = 2;    // random examples the parity check runs (2 keeps a ResNet-50 import fast)
 };
 
 struct ImportedModel {
