@@ -30,7 +30,7 @@ const std::set<std::string> kCommandOwn = {
     "--json",         // eval: accuracy; map: the cost
     "--train-images", // prune / trannsform (one declaration, RetrainFlags)
     "--config",
-    "--torchscript",  // map and import read the file, export writes it
+    "--torchscript", "--onnx",  // map and import read the file, export writes it
 };
 
 std::map<std::string, std::vector<Declaration>> declarations() {
