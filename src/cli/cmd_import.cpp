@@ -31,11 +31,7 @@ void register_import(CLI::App& app) {
     nn::ImportOptions o;
     o.input = nn::parse_input_shape(a->input);
     o.tolerance = a->tolerance;
-    auto r = a->onnx.empty() ? nn::import_torchscript(a->torchscript, o) : nn::ImportedModel{};
-    if (!a->onnx.empty()) {
-      auto onnx = nn::import_onnx(a->onnx, o.input);
-      r.net = onnx.net, r.parameters = onnx.parameters, r.ops_skipped = onnx.ops_skipped, r.parity = -1;
-    }
+    const auto r = a->onnx.empty() ? nn::import_torchscript(a->torchscript, o) : nn::import_onnx(a->onnx, o.input);
     const auto spec = r.net->spec();
     nlohmann::json info{{"command", "import"}, {"model", spec.name}, {"input_transform", "dataset"},
                         {"source", a->onnx.empty() ? a->torchscript : a->onnx}};
@@ -46,13 +42,13 @@ void register_import(CLI::App& app) {
     train::write_model(a->out, r.net, train::InputTransform{}, 0, info);
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& g : nn::layer_geometry(spec)) layers.push_back({{"name", g.name}, {"rows", g.rows}, {"cols", g.cols}});
-    info.update({{"command", command_line()}, {"parity", r.parity < 0 ? nlohmann::json() : nlohmann::json(r.parity)},
+    info.update({{"command", command_line()}, {"parity", r.parity ? nlohmann::json(*r.parity) : nlohmann::json()},
                  {"parameters", r.parameters},
                  {"layers", spec.layers.size()}, {"weight_layers", layers}, {"ops_skipped", r.ops_skipped}});
     train::write_summary(a->out, info);
     fmt::print("imported {} layers ({} weight layers, {} parameters){}; wrote {}/model.pt and {}/summary.json\n",
                spec.layers.size(), layers.size(), r.parameters,
-               r.parity < 0 ? "" : fmt::format("; outputs match the module to {:.2g} (relative)", r.parity), a->out, a->out);
+               r.parity ? fmt::format("; outputs match the module to {:.2g} (relative)", *r.parity) : "", a->out, a->out);
   });
 }
 

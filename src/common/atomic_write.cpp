@@ -1,5 +1,8 @@
 #include "common/atomic_write.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 
@@ -14,6 +17,11 @@ void write_atomically(const std::string& path, const std::string& what,
   const std::string tmp = path + ".tmp";
   try {
     write(tmp);
+    // On disk before the rename, so a crash right after it cannot leave an empty file under the final name.
+    const int fd = ::open(tmp.c_str(), O_RDONLY);
+    const bool synced = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0) ::close(fd);
+    if (!synced) throw std::runtime_error("fsync");
   } catch (const std::exception&) {
     std::remove(tmp.c_str());
     throw Error("cannot write " + what + " " + path + ": check the directory is writable and the disk not full");

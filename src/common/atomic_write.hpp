@@ -6,7 +6,8 @@
 
 namespace xbarcut {
 
-// Creates the parent folder, calls `write(tmp)` with a temporary path beside `path`, then renames it over `path`.
+// Creates the parent folder, calls `write(tmp)` with a temporary path beside `path`, syncs it to disk, then renames
+// it over `path`.
 // When `write` throws (any std::exception) or the rename fails, the temporary file is removed and a one-line
 // xbarcut::Error says "cannot write <what> <path>: ...".
 void write_atomically(const std::string& path, const std::string& what,

@@ -2,9 +2,6 @@
 
 #include <torch/script.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <map>
 
 #include <fmt/core.h>
 

@@ -6,7 +6,6 @@
 
 #include <filesystem>
 #include <map>
-#include <set>
 
 #include <fmt/core.h>
 
@@ -39,19 +38,16 @@ std::string origin(const Node* node) {
 
 class GraphTranslator {
  public:
-  explicit GraphTranslator(std::map<std::string, std::string> param_names) : param_names_(std::move(param_names)) {}
+  explicit GraphTranslator(std::map<const void*, std::string> param_modules) : param_modules_(std::move(param_modules)) {}
 
   void translate(torch::jit::Graph& graph) {
     producer_[graph.inputs().at(1)] = "input";  // inputs()[0] is the module itself
     for (Node* node : graph.nodes()) visit(node);
-    const Value* out = graph.outputs().at(0);
-    const auto it = producer_.find(out);
-    if (it == producer_.end() || layers_.empty() || it->second != layers_.back().name)
-      throw Error("the module's forward must return one tensor, the output of its last layer (logits)");
+    const auto it = producer_.find(graph.outputs().at(0));
+    graph_.check_output(it == producer_.end() ? "" : it->second);
   }
 
-  std::vector<LayerSpec> layers_;
-  std::map<std::string, LayerTensors> tensors_;
+  ImportedGraph graph_;
   std::vector<std::string> skipped_;
 
  private:
@@ -84,32 +80,17 @@ class GraphTranslator {
   // The module path of a parameter value ("layer1.0.conv1" for self.layer1.0.conv1.weight), or "".
   std::string module_of(const Value* v, const torch::Tensor& t) const {
     std::string name = v->debugName();
-    if (name.rfind("self.", 0) == 0) name = name.substr(5);
-    else name.clear();
-    if (name.empty())
-      for (const auto& [param, module] : param_names_)
-        if (param == std::to_string(reinterpret_cast<uintptr_t>(t.data_ptr()))) name = module + ".";
-    const auto dot = name.rfind('.');
-    return dot == std::string::npos ? "" : name.substr(0, dot);
+    if (name.rfind("self.", 0) == 0) {
+      name = name.substr(5);
+      const auto dot = name.rfind('.');
+      return dot == std::string::npos ? "" : name.substr(0, dot);
+    }
+    const auto it = param_modules_.find(t.data_ptr());  // a constant freezing renamed but did not copy
+    return it == param_modules_.end() ? "" : it->second;
   }
-  // A name no layer has yet (it is taken when the layer is added).
-  std::string fresh(const std::string& base) const {
-    std::string name = base;
-    for (int n = 1; names_.count(name); ++n) name = fmt::format("{}_{}", base, n);
-    return name;
-  }
-  // Adds `l` reading `from` (layer names); the chain default when it reads just the layer before it.
+  // Adds `l` reading `from`; the node's output is the new layer's.
   void add(LayerSpec l, const std::vector<std::string>& from, const Node* node, LayerTensors tensors = {}) {
-    // Freezing pools equal constants (the zero running means of untrained batch norms, a module applied twice), so a
-    // name can come back: the second layer gets its own (numbered) name and its own copy of the tensors.
-    if (l.name.empty() || names_.count(l.name)) l.name = fresh(l.name.empty() ? l.kind + "_" + std::to_string(layers_.size()) : l.name);
-    names_.insert(l.name);
-    if (tensors.weight.defined() || tensors.running_mean.defined()) tensors_[l.name] = std::move(tensors);
-    const bool chain = from.size() == 1 && ((layers_.empty() && from[0] == "input") ||
-                                            (!layers_.empty() && from[0] == layers_.back().name));
-    if (!chain) l.inputs = from;
-    producer_[node->output(0)] = l.name;
-    layers_.push_back(std::move(l));
+    producer_[node->output(0)] = graph_.add(std::move(l), from, std::move(tensors));
   }
   void pass_through(const Node* node) { producer_[node->output(0)] = source(node, 0); }
 
@@ -153,7 +134,7 @@ class GraphTranslator {
     l.kind = "bn";
     for (size_t i : {1, 2, 3, 4}) {  // the first of its tensors whose (pooled) constant still names a free module
       const auto name = is_none(node, i) ? std::string() : module_of(node->input(i), constant(node, i).toTensor());
-      if (!name.empty() && !names_.count(name)) {
+      if (!name.empty() && !graph_.taken(name)) {
         l.name = name;
         break;
       }
@@ -241,7 +222,7 @@ class GraphTranslator {
       if (constant(node, 2).toBool()) return;
       LayerSpec flat;  // keepdim=False: the pooled channels as a 2-D tensor
       flat.kind = "flatten";
-      return add(flat, {layers_.back().name}, node);
+      return add(flat, {graph_.layers.back().name}, node);
     }
     if (is({"aten::flatten"})) {
       if (constant(node, 1).toInt() != 1 || constant(node, 2).toInt() != -1) unsupported(node, "flatten other than (1, -1)");
@@ -288,9 +269,8 @@ class GraphTranslator {
     unsupported(node);
   }
 
-  std::map<std::string, std::string> param_names_;
-  std::map<const Value*, std::string> producer_;  // tensor value -> the layer (or "input") that computes it
-  std::set<std::string> names_;
+  std::map<const void*, std::string> param_modules_;  // parameter data -> module path
+  std::map<const Value*, std::string> producer_;     // tensor value -> the layer (or "input") that computes it
 };
 
 }  // namespace
@@ -329,11 +309,10 @@ ImportedModel import_torchscript(const std::string& path, const ImportOptions& o
                 "or torch.jit.trace(model, example).save(path)");
   }
   module.eval();
-  std::map<std::string, std::string> param_names;  // data pointer -> module path, for values freezing renamed
+  std::map<const void*, std::string> param_modules;  // for constants freezing renamed
   for (const auto& p : module.named_parameters(true)) {
     const auto dot = p.name.rfind('.');
-    param_names[std::to_string(reinterpret_cast<uintptr_t>(p.value.data_ptr()))] =
-        dot == std::string::npos ? p.name : p.name.substr(0, dot);
+    param_modules[p.value.data_ptr()] = dot == std::string::npos ? "" : p.name.substr(0, dot);
   }
   torch::jit::Module frozen;
   try {
@@ -343,12 +322,12 @@ ImportedModel import_torchscript(const std::string& path, const ImportOptions& o
   }
   auto graph = frozen.get_method("forward").graph()->copy();
   torch::jit::Inline(*graph);
-  GraphTranslator t(param_names);
+  GraphTranslator t(param_modules);
   t.translate(*graph);
 
   ImportedModel r;
-  r.net = build_imported_net("torchscript:" + std::filesystem::path(path).stem().string(), o.input, t.layers_,
-                             t.tensors_);
+  r.net = build_imported_net("torchscript:" + std::filesystem::path(path).stem().string(), o.input, t.graph_.layers,
+                             t.graph_.tensors);
   r.ops_skipped = t.skipped_;
   for (const auto& p : r.net->parameters()) r.parameters += p.numel();
 
@@ -370,11 +349,13 @@ ImportedModel import_torchscript(const std::string& path, const ImportOptions& o
   if (got.sizes() != expected.sizes())
     throw Error(fmt::format("the imported network gives outputs of shape {} where the module gives {}",
                             c10::str(got.sizes()), c10::str(expected.sizes())));
-  r.parity = (got - expected).abs().max().item<double>() / std::max(1e-12, expected.abs().max().item<double>());
-  if (!(r.parity <= o.tolerance))
+  const double parity =
+      (got - expected).abs().max().item<double>() / std::max(1e-12, expected.abs().max().item<double>());
+  if (!(parity <= o.tolerance))
     throw Error(fmt::format("the imported network's outputs differ from the module's by {:.3g} (relative, tolerance "
                             "{:g}); an op was translated wrongly: please report it with the model",
-                            r.parity, o.tolerance));
+                            parity, o.tolerance));
+  r.parity = parity;
   r.net->train();
   return r;
 }

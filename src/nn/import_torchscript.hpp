@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "nn/net.hpp"
+#include "nn/imported_layers.hpp"
 
 namespace xbarcut::nn {
 
@@ -14,13 +14,6 @@ struct ImportOptions {
   std::vector<int64_t> input;  // C, H, W of one example
   double tolerance = 1e-4;     // largest relative output difference accepted (max |a - b| / max |a|)
   int64_t parity_batch = 2;    // random examples the parity check runs (2 keeps a ResNet-50 import fast)
-};
-
-struct ImportedModel {
-  Net net{nullptr};
-  double parity = 0;           // the relative output difference measured
-  int64_t parameters = 0;      // learnable values
-  std::vector<std::string> ops_skipped;  // shape checks and no-ops left out (dropout, asserts ...)
 };
 
 // Throws a one-line xbarcut::Error for a missing or foreign file, an op it cannot translate (naming the op and its

@@ -6,6 +6,28 @@
 
 namespace xbarcut::nn {
 
+std::string ImportedGraph::fresh(const std::string& base) const {
+  std::string name = base;
+  for (int n = 1; taken(name); ++n) name = fmt::format("{}_{}", base, n);
+  return name;
+}
+
+std::string ImportedGraph::add(LayerSpec l, const std::vector<std::string>& from, LayerTensors t) {
+  if (l.name.empty() || taken(l.name)) l.name = fresh(l.name.empty() ? l.kind + "_" + std::to_string(layers.size()) : l.name);
+  names_.insert(l.name);
+  if (t.weight.defined() || t.running_mean.defined()) tensors[l.name] = std::move(t);
+  const bool chain = from.size() == 1 && ((layers.empty() && from[0] == "input") ||
+                                          (!layers.empty() && from[0] == layers.back().name));
+  if (!chain) l.inputs = from;
+  layers.push_back(std::move(l));
+  return layers.back().name;
+}
+
+void ImportedGraph::check_output(const std::string& output) const {
+  if (layers.empty() || output != layers.back().name)
+    throw Error("the model must return one tensor, the output of its last layer (the logits)");
+}
+
 Net build_imported_net(const std::string& name, const std::vector<int64_t>& input, std::vector<LayerSpec> layers,
                        const std::map<std::string, LayerTensors>& tensors) {
   NetSpec spec;

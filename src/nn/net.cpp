@@ -48,7 +48,7 @@ NetImpl::NetImpl(NetSpec spec) : spec_(std::move(spec)) {
 torch::Tensor NetImpl::forward(torch::Tensor x) {
   if (channels_last_ && x.dim() == 4) x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   const torch::Tensor input = x;
-  std::vector<torch::Tensor> kept(spec_.layers.size());  // outputs a later layer reads by name
+  std::vector<torch::Tensor> kept;  // outputs a later layer reads by name; sized at the first (never, for a chain)
   std::vector<std::pair<torch::Tensor, torch::Tensor>> blocks;  // (block input, main path result)
   for (size_t i = 0; i < spec_.layers.size(); ++i) {
     const auto& l = spec_.layers[i];
@@ -97,7 +97,10 @@ torch::Tensor NetImpl::forward(torch::Tensor x) {
     } else if (l.kind == "flatten") {
       x = x.flatten(1);
     }  // dropout, identity: the identity at inference (xbarcut trains without dropout)
-    if (kept_[i]) kept[i] = x;
+    if (kept_[i]) {
+      kept.resize(spec_.layers.size());
+      kept[i] = x;
+    }
   }
   return x;
 }

@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <set>
 
 #include <fmt/core.h>
 
@@ -40,12 +39,10 @@ class OnnxTranslator {
     producer_[g.input(0).name()] = "input";
     for (const auto& node : g.node()) visit(node);
     const auto it = producer_.find(g.output(0).name());
-    if (it == producer_.end() || layers_.empty() || it->second != layers_.back().name)
-      throw Error("the ONNX graph must end in the output of its last layer (the logits)");
+    graph_.check_output(it == producer_.end() ? "" : it->second);
   }
 
-  std::vector<LayerSpec> layers_;
-  std::map<std::string, LayerTensors> tensors_;
+  ImportedGraph graph_;
   std::vector<std::string> skipped_;
 
  private:
@@ -98,22 +95,11 @@ class OnnxTranslator {
       else if (scope.find('.') != std::string::npos && !path.empty()) path += scope.substr(scope.find('.'));
       else path = path.empty() ? scope : path + "." + scope;
     }
-    if (path.empty() || names_.count(path)) path = fresh(fallback + "_" + std::to_string(layers_.size()));
-    return path;
+    return path.empty() ? fallback + "_" + std::to_string(graph_.layers.size()) : path;
   }
-  std::string fresh(const std::string& base) const {
-    std::string name = base;
-    for (int k = 1; names_.count(name); ++k) name = fmt::format("{}_{}", base, k);
-    return name;
-  }
-  void add(LayerSpec l, const std::vector<std::string>& from, const onnx::NodeProto& n) {
-    if (l.name.empty()) l.name = fresh(l.kind + "_" + std::to_string(layers_.size()));
-    names_.insert(l.name);
-    const bool chain = from.size() == 1 && ((layers_.empty() && from[0] == "input") ||
-                                            (!layers_.empty() && from[0] == layers_.back().name));
-    if (!chain) l.inputs = from;
-    producer_[n.output(0)] = l.name;
-    layers_.push_back(std::move(l));
+  // Adds `l` reading `from`; the node's output is the new layer's.
+  void add(LayerSpec l, const std::vector<std::string>& from, const onnx::NodeProto& n, LayerTensors tensors = {}) {
+    producer_[n.output(0)] = graph_.add(std::move(l), from, std::move(tensors));
   }
   void simple(const onnx::NodeProto& n, const std::string& kind) {
     LayerSpec l;
@@ -147,8 +133,7 @@ class OnnxTranslator {
       l.groups = attr_int(n, "group", 1);
       l.bias = n.input_size() > 2 && !n.input(2).empty();
       l.lr_mult_bias = 1.0;
-      tensors_[l.name] = {w, l.bias ? constant(n, 2) : torch::Tensor(), {}, {}};
-      return add(l, {source(n, 0)}, n);
+      return add(l, {source(n, 0)}, n, {w, l.bias ? constant(n, 2) : torch::Tensor(), {}, {}});
     }
     if (op == "Gemm") {
       if (attr_int(n, "transA", 0) != 0 || attr_float(n, "alpha", 1) != 1 || attr_float(n, "beta", 1) != 1)
@@ -161,8 +146,7 @@ class OnnxTranslator {
       l.out = w.size(0);
       l.bias = n.input_size() > 2 && !n.input(2).empty();
       l.lr_mult_bias = 1.0;
-      tensors_[l.name] = {w, l.bias ? constant(n, 2).reshape({-1}) : torch::Tensor(), {}, {}};
-      return add(l, {source(n, 0)}, n);
+      return add(l, {source(n, 0)}, n, {w, l.bias ? constant(n, 2).reshape({-1}) : torch::Tensor(), {}, {}});
     }
     if (op == "BatchNormalization") {
       LayerSpec l;
@@ -171,8 +155,7 @@ class OnnxTranslator {
       const auto mean = constant(n, 3);
       l.out = mean.size(0);
       l.eps = attr_float(n, "epsilon", 1e-5f);
-      tensors_[l.name] = {constant(n, 1), constant(n, 2), mean, constant(n, 4)};
-      return add(l, {source(n, 0)}, n);
+      return add(l, {source(n, 0)}, n, {constant(n, 1), constant(n, 2), mean, constant(n, 4)});
     }
     if (op == "Relu") return simple(n, "relu");
     if (op == "Sigmoid") return simple(n, "sigmoid");
@@ -232,7 +215,6 @@ class OnnxTranslator {
 
   std::map<std::string, torch::Tensor> constants_;
   std::map<std::string, std::string> producer_;
-  std::set<std::string> names_;
 };
 
 // Builds the ONNX graph of a network, one node (or two, for a factorised layer) per layer.
@@ -283,15 +265,16 @@ class OnnxWriter {
 
 }  // namespace
 
-OnnxImport import_onnx(const std::string& path, const std::vector<int64_t>& input) {
+ImportedModel import_onnx(const std::string& path, const std::vector<int64_t>& input) {
   if (!std::filesystem::is_regular_file(path)) throw Error("ONNX file " + path + " does not exist");
   onnx::ModelProto model;
   std::ifstream in(path, std::ios::binary);
   if (!model.ParseFromIstream(&in) || model.graph().input_size() < 1 || model.graph().output_size() < 1)
     throw Error("cannot read " + path + " as ONNX: write it from PyTorch with torch.onnx.export(model, example, path)");
   OnnxTranslator t(model.graph());
-  OnnxImport r;
-  r.net = build_imported_net("onnx:" + std::filesystem::path(path).stem().string(), input, t.layers_, t.tensors_);
+  ImportedModel r;
+  r.net = build_imported_net("onnx:" + std::filesystem::path(path).stem().string(), input, t.graph_.layers,
+                             t.graph_.tensors);
   for (const auto& p : r.net->parameters()) r.parameters += p.numel();
   r.ops_skipped = t.skipped_;
   return r;

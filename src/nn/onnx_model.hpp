@@ -5,19 +5,14 @@
 #include <string>
 #include <vector>
 
-#include "nn/net.hpp"
+#include "nn/imported_layers.hpp"
 
 namespace xbarcut::nn {
 
-struct OnnxImport {
-  Net net{nullptr};
-  int64_t parameters = 0;
-  std::vector<std::string> ops_skipped;  // shape arithmetic, dropout, zero padding
-};
-
 // Throws a one-line xbarcut::Error for a missing or foreign file, or an op it cannot translate (naming the op and
 // its node).
-OnnxImport import_onnx(const std::string& path, const std::vector<int64_t>& input);
+// No parity is measured (no ONNX runtime here); ops_skipped lists shape arithmetic, dropout and zero padding.
+ImportedModel import_onnx(const std::string& path, const std::vector<int64_t>& input);
 
 // Writes `net` as ONNX to `path` (atomically): input "input" (batch x C x H x W, normalised as the checkpoint's
 // input transform says), output "logits"; factorised layers as two layers, deleted weights zero.
