@@ -3,13 +3,18 @@
 # saved as TorchScript, imported, trained by xbarcut, then compressed by crossbar-aware pruning (column grain) and by
 # Group Scissor (rank clipping, then group deletion); each result is exported back to TorchScript and its test accuracy measured in PyTorch. Prints a
 # Markdown table for docs/results/your_model.md. Resumable: a finished step (its summary.json) is skipped.
-# Knobs: EPOCHS (training, default 15), FT_ITERS (xbprune / delete fine-tuning, default 4000), THREADS (default 1).
+# Knobs: EPOCHS (training, default 15), XB_ITERS (xbprune projection iterations, default 1000), CLIP_ITERS (rank
+# clipping, default 3000), DELETE_ITERS (group Lasso, default 3000), FT_ITERS (xbprune / delete fine-tuning, default
+# 4000), THREADS (default 1). Smaller values give a shortened schedule: label its results as such.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${BIN:-./build/xbarcut}
 export XBARCUT_DATA=${XBARCUT_DATA:-$(cd .. && pwd)/shared/datasets}
 EPOCHS=${EPOCHS:-15}
 FT_ITERS=${FT_ITERS:-4000}
+XB_ITERS=${XB_ITERS:-1000}
+CLIP_ITERS=${CLIP_ITERS:-3000}
+DELETE_ITERS=${DELETE_ITERS:-3000}
 THREADS=${THREADS:-1}
 out=${OUT:-runs/your_model_resnet}
 mkdir -p "$out"
@@ -53,12 +58,12 @@ step "$out/trained" $bin train --checkpoint "$out/imported/model.pt" --epochs "$
   --lr-policy cosine --weight-decay 5e-4 --crop-pad 4 --flip --test-interval 0 --display 200 --threads "$THREADS" \
   --checkpoint-every 1000 --resume --out "$out/trained"
 step "$out/xbprune" $bin xbprune --checkpoint "$out/trained/model.pt" --grain column --keep-ratio 0.5 --xbar 32x32 \
-  --iters 1000 --project-every 200 --finetune-iters "$FT_ITERS" --lr 0.01 --finetune-lr 0.01 --batch 128 --crop-pad 4 \
+  --iters "$XB_ITERS" --project-every 200 --finetune-iters "$FT_ITERS" --lr 0.01 --finetune-lr 0.01 --batch 128 --crop-pad 4 \
   --flip --threads "$THREADS" --out "$out/xbprune"
-step "$out/clip" $bin clip --checkpoint "$out/trained/model.pt" --eps 0.03 --interval 500 --iters 3000 --lr 0.01 \
+step "$out/clip" $bin clip --checkpoint "$out/trained/model.pt" --eps 0.03 --interval 500 --iters "$CLIP_ITERS" --lr 0.01 \
   --batch 128 --crop-pad 4 --flip --test-interval 0 --threads "$THREADS" --resume --out "$out/clip"
 step "$out/delete" $bin delete --checkpoint "$out/clip/model.pt" --lambda 0.002 --lasso-step proximal \
-  --iters 3000 --finetune-iters "$FT_ITERS" --lr 0.01 --finetune-lr 0.005 --batch 128 --crop-pad 4 --flip --xbar 64x64 \
+  --iters "$DELETE_ITERS" --finetune-iters "$FT_ITERS" --lr 0.01 --finetune-lr 0.005 --batch 128 --crop-pad 4 --flip --xbar 64x64 \
   --threads "$THREADS" --display 500 --out "$out/delete"
 for run in trained xbprune clip delete; do
   $bin export --checkpoint "$out/$run/model.pt" --torchscript "$out/$run.ts" >/dev/null

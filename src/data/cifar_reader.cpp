@@ -28,7 +28,7 @@ ImageSet empty_cifar_set(const std::string& name) {
 // Records beyond `capacity` are counted but not stored, so the caller can detect a wrong size hint.
 class RecordSplitter {
  public:
-  RecordSplitter(const std::string& path, uint8_t* labels, uint8_t* pixels, int64_t capacity)
+  RecordSplitter(const std::string& path, int32_t* labels, uint8_t* pixels, int64_t capacity)
       : path_(path), labels_(labels), pixels_(pixels), capacity_(capacity) {}
 
   void consume(const uint8_t* data, size_t size) {
@@ -69,7 +69,7 @@ class RecordSplitter {
 
  private:
   const std::string& path_;
-  uint8_t* labels_;
+  int32_t* labels_;
   uint8_t* pixels_;
   int64_t capacity_;
   int64_t records_ = 0;
@@ -77,7 +77,7 @@ class RecordSplitter {
 };
 
 // Streams one batch into room for `capacity` records; returns how many records the file holds.
-int64_t read_batch_into(const std::string& path, uint8_t* labels, uint8_t* pixels, int64_t capacity) {
+int64_t read_batch_into(const std::string& path, int32_t* labels, uint8_t* pixels, int64_t capacity) {
   RecordSplitter splitter(path, labels, pixels, capacity);
   read_file_chunks(path, [&](const uint8_t* data, size_t size) { splitter.consume(data, size); });
   return splitter.finish();

@@ -117,7 +117,7 @@ ImageSet read_idx(const std::string& images_path, const std::string& labels_path
   set.height = images.rows;
   set.width = images.cols;
   set.pixels = std::move(images.pixels);
-  set.labels = std::move(labels);
+  set.labels.assign(labels.begin(), labels.end());
   set.num_classes = num_classes;
   set.name = images_path;
   return set;

@@ -16,8 +16,9 @@ struct ImageSet {
   // count * channels * height * width bytes; each image is CHW planes (CIFAR's own layout), so a
   // torch::from_blob view of shape {count, channels, height, width} needs no copy or permute.
   std::vector<uint8_t> pixels;
-  std::vector<uint8_t> labels;  // count entries, each < num_classes
+  std::vector<int32_t> labels;  // count entries, each in [0, num_classes)
   int num_classes = 0;
+  std::vector<std::string> class_names;  // num_classes entries when the source names them (image folders), else empty
   std::string name;  // the dataset name ("mnist", "fashion-mnist", "cifar10") or the file it came from
 
   int64_t image_size() const { return channels * height * width; }

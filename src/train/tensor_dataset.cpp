@@ -34,7 +34,7 @@ InputTransform InputTransform::for_dataset(const std::string& dataset, const dat
 TensorDataset TensorDataset::from(const data::ImageSet& set, const InputTransform& transform) {
   TensorDataset d;
   d.images = transform.apply(pixels_tensor(set)).contiguous();
-  d.labels = torch::from_blob(const_cast<uint8_t*>(set.labels.data()), {set.count}, torch::kUInt8)
+  d.labels = torch::from_blob(const_cast<int32_t*>(set.labels.data()), {set.count}, torch::kInt32)
                  .to(torch::kInt64);
   return d;
 }

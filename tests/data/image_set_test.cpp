@@ -38,7 +38,7 @@ TEST(ImageSet, FirstKeepsAPrefix) {
   const ImageSet head = set.first(2);
   EXPECT_EQ(head.count, 2);
   EXPECT_EQ(head.pixels.size(), 24u);
-  EXPECT_EQ(head.labels, (std::vector<uint8_t>{0, 1}));
+  EXPECT_EQ(head.labels, (std::vector<int32_t>{0, 1}));
   EXPECT_EQ(head.pixel(1, 2, 1, 1), set.pixel(1, 2, 1, 1));
   EXPECT_EQ(head.name, "t");
   EXPECT_EQ(head.num_classes, 10);

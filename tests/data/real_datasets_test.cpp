@@ -20,7 +20,7 @@ void expect_split(const ImageSet& set, int64_t count, int64_t channels, int64_t 
   EXPECT_EQ(static_cast<int64_t>(set.pixels.size()), count * channels * side * side);
   ASSERT_EQ(static_cast<int64_t>(set.labels.size()), count);
   std::vector<int64_t> per_class(10, 0);
-  for (uint8_t l : set.labels) {
+  for (int32_t l : set.labels) {
     ASSERT_LT(l, 10);
     ++per_class[l];
   }
