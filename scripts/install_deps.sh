@@ -7,9 +7,10 @@ PACKAGES=(
   libtorch-dev libopenblas0-openmp
   libcli11-dev nlohmann-json3-dev libtomlplusplus-dev libfmt-dev libspdlog-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libstb-dev libeigen3-dev libspectra-dev
+  libzip-dev  # NumPy .npz datasets
   dataset-fashion-mnist
   libonnx-dev libprotobuf-dev  # ONNX import and export
-  python3-torch python3-onnx  # fixtures in tests (TorchScript, ONNX) and the PyTorch peer in bench/train_throughput.sh
+  python3-torch python3-onnx python3-pil  # fixtures in tests (TorchScript, ONNX, images) and the PyTorch peer in bench/
 )
 PACKAGES+=("${XBARCUT_EXTRA_PACKAGES[@]:-}")
 

@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/dataset_flags.hpp"
 #include "cli/flag_table.hpp"
 #include "report/json_file.hpp"
 #include "train/run_files.hpp"
@@ -17,8 +18,7 @@ void register_eval(CLI::App& app) {
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand("eval", "Print the test-set accuracy of a checkpoint");
   add_table_flag(cmd, "--checkpoint", a->checkpoint)->required();
-  add_table_flag(cmd, "--dataset", a->dataset);
-  add_table_flag(cmd, "--data-dir", a->data_dir);
+  add_dataset_flags(cmd, a->dataset, a->data_dir);
   cmd->add_option("--json", a->json, "also write {\"accuracy\": ...} to this file");
   add_table_flag(cmd, "--threads", a->threads);
   cmd->callback([a] {

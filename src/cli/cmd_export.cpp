@@ -34,7 +34,7 @@ void register_export(CLI::App& app) {
   cmd->callback([a] {
     if (!a->torchscript.empty()) {
       const auto ckpt = train::load_checkpoint(a->checkpoint);
-      nn::export_torchscript(ckpt.net, a->torchscript, ckpt.input.scale, ckpt.input.mean);
+      nn::export_torchscript(ckpt.net, a->torchscript, ckpt.input.scale, ckpt.input.mean, ckpt.input.channel_scale);
       return fmt::print("wrote {} (load it in PyTorch with torch.jit.load)\n", a->torchscript);
     }
     if (!a->onnx.empty()) {

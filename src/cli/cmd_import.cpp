@@ -37,7 +37,7 @@ void register_import(CLI::App& app) {
                         {"source", a->onnx.empty() ? a->torchscript : a->onnx}};
     if (!a->dataset.empty()) {
       train::check_input_shape(spec, a->dataset, a->torchscript);
-      info["dataset"] = a->dataset;
+      info["dataset"] = train::canonical_dataset(a->dataset);
     }
     train::write_model(a->out, r.net, train::InputTransform{}, 0, info);
     nlohmann::json layers = nlohmann::json::array();

@@ -6,6 +6,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "cli/dataset_flags.hpp"
 #include "cli/flag_table.hpp"
 #include "methods/group_scissor/scissor_pipeline.hpp"
 
@@ -50,8 +51,7 @@ void register_scissor(CLI::App& app) {
                                             "--dataset and --data-dir override the config's");
   cmd->add_option("--config", a->config, "experiment file (TOML), e.g. configs/scissor_lenet_mnist.toml")->required();
   add_table_flag(cmd, "--out", a->out);
-  add_table_flag(cmd, "--dataset", a->dataset);
-  add_table_flag(cmd, "--data-dir", a->data_dir);
+  add_dataset_flags(cmd, a->dataset, a->data_dir);
   cmd->add_option("--set", a->overrides, "override a config value: section.key=value, e.g. clip.eps=0.05 (repeatable)");
   cmd->add_option("--steps", a->only, "run only these steps (comma list of train, clip, delete); others are reused");
   cmd->callback([a] { run_scissor(*a); });

@@ -6,6 +6,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
+#include "cli/dataset_flags.hpp"
 #include "cli/flag_table.hpp"
 #include "cli/solver_flags.hpp"
 #include "common/error.hpp"
@@ -52,11 +53,12 @@ void run_train(const TrainArgs& a) {
   if (model.empty())
     throw Error("give --model (known models: " + nn::known_models_help() + ") or --checkpoint to continue training");
   if (!a.epochs) train::validate(effective_solver(a, model, 1));  // before any data is read
-  const std::string dataset = !a.dataset.empty() ? a.dataset : given ? train::dataset_of(*given, "") : "fashion-mnist";
-  auto start = given ? train::open_trained_network(*given, resumed ? ckpt_path : a.checkpoint, dataset, a.data_dir,
+  const std::string asked = !a.dataset.empty() ? a.dataset : given ? train::dataset_of(*given, "") : "fashion-mnist";
+  auto start = given ? train::open_trained_network(*given, resumed ? ckpt_path : a.checkpoint, asked, a.data_dir,
                                                    a.threads)
-                     : train::new_network(model, dataset, a.data_dir, a.threads, effective_solver(a, model, 1).seed);
+                     : train::new_network(model, asked, a.data_dir, a.threads, effective_solver(a, model, 1).seed);
   const auto& data = start.data;
+  const std::string& dataset = start.dataset;  // canonical: images:/abs/dir?resize=..., as checkpoints record it
   auto options = effective_solver(a, model, data.train.size());
   train::validate(options);
   nn::Net net = start.ckpt.net;
@@ -101,8 +103,7 @@ void register_train(CLI::App& app) {
                                           "DIR/checkpoint.pt while it runs, DIR/summary.json");
   cmd->add_option("--model", a->model, "lenet | convnet | mlp:784-300-100-10 | vgg8[:W] | vgg16 | resnet20 | resnet18 (not needed with --resume)");
   add_table_flag(cmd, "--checkpoint", a->checkpoint)->excludes("--model");
-  add_table_flag(cmd, "--dataset", a->dataset);
-  add_table_flag(cmd, "--data-dir", a->data_dir);
+  add_dataset_flags(cmd, a->dataset, a->data_dir);
   add_table_flag(cmd, "--out", a->out)->required();
   auto* iters = cmd->add_option("--iters", a->iters, "training iterations (default: the model's Caffe solver; "
                                                      "lenet 10000, convnet 70000)");

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "cli/dataset_flags.hpp"
+
 namespace xbarcut::cli {
 
 const std::vector<TableFlag>& flag_table() {
@@ -9,12 +11,22 @@ const std::vector<TableFlag>& flag_table() {
       // Where the network and the data come from, where the results go.
       {"--checkpoint", "a model.pt written by xbarcut (train, clip, delete, ...)", false},
       {"--dataset",
-       "mnist | fashion-mnist | cifar10 | cifar10-grey (default: the checkpoint's; fashion-mnist for a new model)",
+       "mnist | fashion-mnist | cifar10 | cifar10-grey | cifar100 | cifar100-coarse, or your data: images:DIR, "
+       "npz:FILE, npy:DIR (docs/data.md) (default: the checkpoint's; fashion-mnist for a new model)",
        false},
       {"--data-dir",
        "folder holding mnist/, fashion-mnist/, cifar10/ (else $XBARCUT_DATA, else /usr/share/datasets for "
        "fashion-mnist)",
        false},
+      // How the user's own data is read (images:DIR, npz:FILE, npy:DIR); stored with the dataset in checkpoints.
+      {"--resize", "images: resize every image to HxW (bilinear; default: the checkpoint's input, else as stored)",
+       false},
+      {"--crop", "images: then keep the centre HxW", false},
+      {"--channels", "1 (grey) or 3 (colour) (default: the checkpoint's; else 3 when any image has colour)", false},
+      {"--bad-images", "images: refuse | skip an unreadable image (default refuse, naming it)", false},
+      {"--layout", "npz/npy: auto | nchw | nhwc (default auto: from the channel count)", false},
+      {"--mean", "per-channel mean in 0..1 units, e.g. 0.49,0.48,0.45 (default: the training set's)", false},
+      {"--std", "per-channel std in 0..1 units (default: the training set's)", false},
       {"--out", "output folder, created if missing (the command's description lists what it writes)", false},
       {"--threads", "CPU threads (default: all hardware threads)", false},
       {"--resume",
@@ -71,8 +83,7 @@ CLI::Option* add_table_switch(CLI::App* cmd, const std::string& name, bool& targ
 void add_trained_network_flags(CLI::App* cmd, std::string& checkpoint, std::string& dataset, std::string& data_dir,
                                std::string& out) {
   add_table_flag(cmd, "--checkpoint", checkpoint)->required();
-  add_table_flag(cmd, "--dataset", dataset);
-  add_table_flag(cmd, "--data-dir", data_dir);
+  add_dataset_flags(cmd, dataset, data_dir);
   add_table_flag(cmd, "--out", out)->required();
 }
 

@@ -1,5 +1,6 @@
 #include "cli/retrain_flags.hpp"
 
+#include "cli/dataset_flags.hpp"
 #include "cli/flag_table.hpp"
 
 namespace xbarcut::cli {
@@ -7,8 +8,7 @@ namespace xbarcut::cli {
 void RetrainFlags::add_to(CLI::App* cmd, bool allow_model) {
   add_table_flag(cmd, "--checkpoint", run.checkpoint);
   if (allow_model) cmd->add_option("--model", run.model, "or train from scratch: mlp:784-1200-1200-10");
-  add_table_flag(cmd, "--dataset", run.dataset);
-  add_table_flag(cmd, "--data-dir", run.data_dir);
+  add_dataset_flags(cmd, run.dataset, run.data_dir);
   add_table_flag(cmd, "--out", out)->required();
   cmd->add_option("--epochs", run.epochs, "retraining length in epochs");
   cmd->add_option("--iters", run.iters, "retraining length in iterations (instead of --epochs)");

@@ -33,7 +33,35 @@ const std::vector<DatasetInfo>& table() {
     DatasetInfo cifar_grey = cifar;
     cifar_grey.name = "cifar10-grey";
     cifar_grey.shape = {1, kCifarSide, kCifarSide};
-    return std::vector<DatasetInfo>{mnist, fashion, cifar, cifar_grey};
+    // cifar-100-binary is the folder the official cifar-100-binary.tar.gz unpacks to. Both label sets come
+    // from the same two files; the fine labels are CIFAR-100's 100 classes, the coarse ones its 20 superclasses.
+    DatasetInfo cifar100{"cifar100", DatasetFormat::Cifar100Binary, {kCifarChannels, kCifarSide, kCifarSide},
+                         kCifar100FineClasses,
+                         {"apple", "aquarium_fish", "baby", "bear", "beaver", "bed", "bee", "beetle", "bicycle",
+                          "bottle", "bowl", "boy", "bridge", "bus", "butterfly", "camel", "can", "castle",
+                          "caterpillar", "cattle", "chair", "chimpanzee", "clock", "cloud", "cockroach", "couch",
+                          "crab", "crocodile", "cup", "dinosaur", "dolphin", "elephant", "flatfish", "forest", "fox",
+                          "girl", "hamster", "house", "kangaroo", "keyboard", "lamp", "lawn_mower", "leopard", "lion",
+                          "lizard", "lobster", "man", "maple_tree", "motorcycle", "mountain", "mouse", "mushroom",
+                          "oak_tree", "orange", "orchid", "otter", "palm_tree", "pear", "pickup_truck", "pine_tree",
+                          "plain", "plate", "poppy", "porcupine", "possum", "rabbit", "raccoon", "ray", "road",
+                          "rocket", "rose", "sea", "seal", "shark", "shrew", "skunk", "skyscraper", "snail", "snake",
+                          "spider", "squirrel", "streetcar", "sunflower", "sweet_pepper", "table", "tank",
+                          "telephone", "television", "tiger", "tractor", "train", "trout", "tulip", "turtle",
+                          "wardrobe", "whale", "willow_tree", "wolf", "woman", "worm"},
+                         50000, 10000, cifar100_train_files(), cifar100_test_files(),
+                         {"cifar100", "cifar-100", "cifar-100-binary", "CIFAR-100"}, "",
+                         "download the CIFAR-100 binary version (cifar-100-binary.tar.gz), unpack it and pass "
+                         "--data-dir"};
+    DatasetInfo cifar100_coarse = cifar100;
+    cifar100_coarse.name = "cifar100-coarse";
+    cifar100_coarse.num_classes = kCifar100CoarseClasses;
+    cifar100_coarse.class_names = {"aquatic_mammals", "fish", "flowers", "food_containers", "fruit_and_vegetables",
+                                   "household_electrical_devices", "household_furniture", "insects",
+                                   "large_carnivores", "large_man-made_outdoor_things", "large_natural_outdoor_scenes",
+                                   "large_omnivores_and_herbivores", "medium_mammals", "non-insect_invertebrates",
+                                   "people", "reptiles", "small_mammals", "trees", "vehicles_1", "vehicles_2"};
+    return std::vector<DatasetInfo>{mnist, fashion, cifar, cifar_grey, cifar100, cifar100_coarse};
   }();
   return infos;
 }

@@ -7,7 +7,9 @@
 
 namespace xbarcut::data {
 
-enum class DatasetFormat { Idx, CifarBinary };
+// CifarBinary: CIFAR-10's batches; Cifar100Binary: CIFAR-100's train.bin and test.bin, whose fine or
+// coarse labels are kept as the entry's num_classes says (100 or 20).
+enum class DatasetFormat { Idx, CifarBinary, Cifar100Binary };
 
 struct InputShape {
   int64_t channels = 0;
@@ -16,7 +18,7 @@ struct InputShape {
 };
 
 struct DatasetInfo {
-  std::string name;                      // "mnist", "fashion-mnist", "cifar10", "cifar10-grey"
+  std::string name;                      // "mnist", "fashion-mnist", "cifar10", "cifar10-grey", "cifar100", ...
   DatasetFormat format = DatasetFormat::Idx;
   InputShape shape;
   int num_classes = 0;
@@ -32,7 +34,7 @@ struct DatasetInfo {
 
 // The supported names in order, for --help and error messages.
 std::vector<std::string> dataset_names();
-// "mnist, fashion-mnist, cifar10, cifar10-grey"
+// "mnist, fashion-mnist, cifar10, cifar10-grey, cifar100, cifar100-coarse"
 std::string dataset_names_joined();
 
 // Throws xbarcut::Error listing the valid names if `name` is unknown.

@@ -71,6 +71,10 @@ ImageSet load_split(const DatasetInfo& info, const std::string& dir, const std::
   ImageSet set;
   if (info.format == DatasetFormat::Idx) {
     set = read_idx(find_maybe_gzipped(dir, files[0]), find_maybe_gzipped(dir, files[1]), info.num_classes);
+  } else if (info.format == DatasetFormat::Cifar100Binary) {
+    const Cifar100Labels labels =
+        info.num_classes == kCifar100CoarseClasses ? Cifar100Labels::Coarse : Cifar100Labels::Fine;
+    set = train ? read_cifar100_train(dir, labels) : read_cifar100_test(dir, labels);
   } else {
     set = train ? read_cifar10_train(dir) : read_cifar10_test(dir);
     if (info.shape.channels == 1) set = to_grey(set);

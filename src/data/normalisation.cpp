@@ -13,6 +13,8 @@ Normalisation normalisation_for(const std::string& dataset_name) {
   Normalisation n;
   if (info.format == DatasetFormat::CifarBinary) {
     n.subtract_mean_image = true;
+  } else if (info.format == DatasetFormat::Cifar100Binary) {
+    n.per_channel = true;
   } else {
     n.scale = 1.0f / 256.0f;
   }

@@ -126,7 +126,8 @@ class SourceWriter {
 
 std::string torchscript_source(const Net& net) { return SourceWriter(net).write(); }
 
-void export_torchscript(const Net& net, const std::string& path, double input_scale, const torch::Tensor& input_mean) {
+void export_torchscript(const Net& net, const std::string& path, double input_scale, const torch::Tensor& input_mean,
+                        const torch::Tensor& input_channel_scale) {
   torch::NoGradGuard guard;
   torch::jit::Module m(c10::QualifiedName("__torch__.xbarcut.Network"));
   for (const auto& layer : net->weight_layers()) {
@@ -148,12 +149,18 @@ void export_torchscript(const Net& net, const std::string& path, double input_sc
     m.register_buffer(n + "running_var", bn->running_var.detach().clone());
   }
   std::string source = torchscript_source(net);
+  // normalise(pixels) = (pixels - input_mean) * scale * input_channel_scale, each factor only when the checkpoint has it.
+  std::string expr = "pixels";
   if (input_mean.defined()) {
     m.register_buffer("input_mean", input_mean.detach().clone());
-    source += fmt::format("\ndef normalise(self, pixels):\n    return (pixels - self.input_mean) * {}\n", input_scale);
-  } else {
-    source += fmt::format("\ndef normalise(self, pixels):\n    return pixels * {}\n", input_scale);
+    expr = "(pixels - self.input_mean)";
   }
+  expr += fmt::format(" * {}", input_scale);
+  if (input_channel_scale.defined()) {
+    m.register_buffer("input_channel_scale", input_channel_scale.detach().clone());
+    expr += " * self.input_channel_scale";
+  }
+  source += fmt::format("\ndef normalise(self, pixels):\n    return {}\n", expr);
   try {
     m.define(source);
   } catch (const c10::Error& e) {

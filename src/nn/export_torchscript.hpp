@@ -13,9 +13,9 @@ namespace xbarcut::nn {
 std::string torchscript_source(const Net& net);
 
 // Writes `net` to `path` (atomically); throws a one-line Error when it cannot be written. The module also gets
-// `normalise(pixels)`: raw 0..255 pixels (N x C x H x W, float) to the inputs forward takes, (pixels - mean) * scale
-// with the checkpoint's input transform (`mean` undefined = none).
+// `normalise(pixels)`: raw 0..255 pixels (N x C x H x W, float) to the inputs forward takes,
+// (pixels - mean) * scale * channel_scale with the checkpoint's input transform (an undefined tensor = none).
 void export_torchscript(const Net& net, const std::string& path, double input_scale = 1.0,
-                        const torch::Tensor& input_mean = {});
+                        const torch::Tensor& input_mean = {}, const torch::Tensor& input_channel_scale = {});
 
 }  // namespace xbarcut::nn

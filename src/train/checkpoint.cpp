@@ -36,6 +36,7 @@ void save_checkpoint(const std::string& path, const Checkpoint& ckpt, const SgdS
   archive.write("xbarcut_iter", c10::IValue(ckpt.iter));
   archive.write("xbarcut_input_scale", c10::IValue(ckpt.input.scale));
   if (ckpt.input.mean.defined()) archive.write("xbarcut_input_mean", ckpt.input.mean, true);
+  if (ckpt.input.channel_scale.defined()) archive.write("xbarcut_input_channel_scale", ckpt.input.channel_scale, true);
   torch::serialize::OutputArchive model;
   ckpt.net->save(model);
   archive.write("model", model);
@@ -62,6 +63,8 @@ Checkpoint load_checkpoint(const std::string& path) {
     ckpt.input.scale = v.toDouble();
     torch::Tensor mean;
     if (archive.try_read("xbarcut_input_mean", mean, true)) ckpt.input.mean = mean;
+    torch::Tensor channel_scale;
+    if (archive.try_read("xbarcut_input_channel_scale", channel_scale, true)) ckpt.input.channel_scale = channel_scale;
     torch::serialize::InputArchive model;
     archive.read("model", model);
     ckpt.net->load(model);

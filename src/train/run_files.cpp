@@ -6,7 +6,8 @@
 
 #include <fmt/core.h>
 
-#include "data/dataset_info.hpp"
+#include "data/data_source.hpp"
+#include "data/open_dataset.hpp"
 #include "report/json_file.hpp"
 
 namespace xbarcut::train {
@@ -40,7 +41,7 @@ nlohmann::json machine_info() {
 }
 
 std::string dataset_of(const Checkpoint& ckpt, const std::string& dataset) {
-  return dataset.empty() ? ckpt.info.value("dataset", std::string("fashion-mnist")) : dataset;
+  return dataset.empty() ? ckpt.info.value("dataset", std::string("fashion-mnist")) : canonical_dataset(dataset);
 }
 
 TrainedNetwork open_trained_network(const std::string& checkpoint, const std::string& dataset,
@@ -64,7 +65,9 @@ TrainedNetwork open_trained_network(Checkpoint ckpt, const std::string& checkpoi
   fmt::print(stderr, "loading {} ...\n", t.dataset);
   // An imported network records no normalisation: it takes the dataset's own, kept in every checkpoint after.
   const bool from_dataset = t.ckpt.info.value("input_transform", "") == "dataset";
-  t.data = load_data(t.dataset, data_dir, from_dataset ? nullptr : &t.ckpt.input);
+  t.data = load_data(t.dataset, data_dir, from_dataset ? nullptr : &t.ckpt.input, &spec.input);
+  check_loaded_shape(spec, t.data, "checkpoint " + checkpoint);
+  t.dataset = t.data.name;
   t.ckpt.input = t.data.input;
   if (spec.is_conv_net()) t.ckpt.net->use_channels_last();
   return t;
@@ -72,14 +75,17 @@ TrainedNetwork open_trained_network(Checkpoint ckpt, const std::string& checkpoi
 
 TrainedNetwork new_network(const std::string& model, const std::string& dataset, const std::string& data_dir,
                            int threads, uint64_t seed) {
-  const auto shape = data::input_shape(dataset);  // also rejects an unknown dataset name
-  nn::make_net_spec(model, {shape.channels, shape.height, shape.width}, data::num_classes(dataset));
+  data::InputShape shape;
+  int classes = 0;
+  if (data::known_without_reading(data::parse_data_source(dataset), shape, classes)) {
+    nn::make_net_spec(model, {shape.channels, shape.height, shape.width}, classes);  // a bad model name fails now
+  }
   TrainedNetwork t;
   t.model = model;
-  t.dataset = dataset;
   use_threads(threads);
   fmt::print(stderr, "loading {} ...\n", dataset);
   t.data = load_data(dataset, data_dir);
+  t.dataset = t.data.name;
   torch::manual_seed(seed);
   t.ckpt.net = nn::Net(nn::make_net_spec(model, t.data.input_shape, t.data.classes));
   t.ckpt.input = t.data.input;

@@ -1,41 +1,112 @@
 // Conversion of raw image sets to tensors and the deterministic batch order.
 #include "train/tensor_dataset.hpp"
 
+#include <fmt/core.h>
+
 #include "common/error.hpp"
 #include "data/normalisation.hpp"
 
 namespace xbarcut::train {
 
 namespace {
-torch::Tensor pixels_tensor(const data::ImageSet& set) {
-  return torch::from_blob(const_cast<uint8_t*>(set.pixels.data()),
-                          {set.count, set.channels, set.height, set.width}, torch::kUInt8);
+
+// A vector's bytes owned by the tensor that views them (no copy of a dataset's pixels).
+template <typename T>
+torch::Tensor adopt(std::vector<T> values, at::IntArrayRef shape, torch::ScalarType type) {
+  auto* owned = new std::vector<T>(std::move(values));
+  return torch::from_blob(owned->data(), shape, [owned](void*) { delete owned; }, torch::TensorOptions(type));
 }
+
+torch::Tensor read_from_file(const data::DatasetCacheFile& file, const int64_t* index, int64_t n) {
+  auto out = torch::empty({n, file.channels(), file.height(), file.width()}, torch::kUInt8);
+  file.read_images(index, n, out.data_ptr<uint8_t>());
+  return out;
+}
+
+torch::Tensor normalised(const torch::Tensor& x, const InputTransform& transform) {
+  return x.scalar_type() == torch::kUInt8 ? transform.apply(x) : x;
+}
+
 }  // namespace
 
 torch::Tensor InputTransform::apply(const torch::Tensor& pixels_u8) const {
   auto x = pixels_u8.to(torch::kFloat32);
   if (mean.defined()) x = x - mean;
   if (scale != 1.0) x = x * scale;
+  if (channel_scale.defined()) x = x * channel_scale;
   return x;
 }
 
-InputTransform InputTransform::for_dataset(const std::string& dataset, const data::ImageSet& train) {
-  const auto norm = data::normalisation_for(dataset);
+InputTransform InputTransform::for_dataset(const data::DataSource& source, const data::SplitSource& train) {
   InputTransform t;
-  t.scale = norm.scale;
-  if (norm.subtract_mean_image) {
-    auto mean = data::mean_image(train);
-    t.mean = torch::from_blob(mean.data(), {train.channels, train.height, train.width}, torch::kFloat32).clone();
+  const data::ImageSet& set = train.images;
+  if (source.builtin() && !data::normalisation_for(source.name).per_channel) {
+    const auto norm = data::normalisation_for(source.name);
+    t.scale = norm.scale;
+    if (norm.subtract_mean_image) {
+      auto mean = data::mean_image(set);
+      t.mean = torch::from_blob(mean.data(), {set.channels, set.height, set.width}, torch::kFloat32).clone();
+    }
+    return t;
+  }
+  // Per channel, in pixel units: x = (p - 255 mean) / (255 std).
+  std::vector<double> mean = source.mean, std = source.std;
+  if (mean.empty() || std.empty()) {
+    const auto stats = data::channel_statistics(train);
+    if (mean.empty()) {
+      for (double m : stats.mean) mean.push_back(m / 255.0);
+    }
+    if (std.empty()) {
+      for (double s : stats.std) std.push_back(std::max(s, 1e-3) / 255.0);  // a constant channel stays finite
+    }
+  }
+  const auto channels = static_cast<size_t>(set.channels);
+  if (mean.size() == 1) mean.resize(channels, mean[0]);
+  if (std.size() == 1) std.resize(channels, std[0]);
+  if (mean.size() != channels || std.size() != channels) {
+    throw Error(fmt::format("{}: --mean and --std need 1 or {} values (the images have {} channels)", source.text(),
+                            channels, channels));
+  }
+  t.mean = torch::empty({set.channels, 1, 1}, torch::kFloat32);
+  t.channel_scale = torch::empty({set.channels, 1, 1}, torch::kFloat32);
+  for (size_t c = 0; c < channels; ++c) {
+    t.mean[static_cast<int64_t>(c)] = static_cast<float>(255.0 * mean[c]);
+    t.channel_scale[static_cast<int64_t>(c)] = static_cast<float>(1.0 / (255.0 * std[c]));
   }
   return t;
 }
 
-TensorDataset TensorDataset::from(const data::ImageSet& set, const InputTransform& transform) {
+torch::Tensor TensorDataset::inputs(int64_t begin, int64_t end) const {
+  if (file) {
+    auto out = torch::empty({end - begin, file->channels(), file->height(), file->width()}, torch::kUInt8);
+    file->read_range(begin, end, out.data_ptr<uint8_t>());
+    return transform.apply(out);
+  }
+  return normalised(images.slice(0, begin, end), transform);
+}
+
+torch::Tensor TensorDataset::inputs(const torch::Tensor& index) const {
+  if (file) return transform.apply(read_from_file(*file, index.data_ptr<int64_t>(), index.size(0)));
+  return normalised(images.index_select(0, index), transform);
+}
+
+TensorDataset TensorDataset::first(int64_t n) const {
+  if (n <= 0 || n >= size()) return *this;
+  TensorDataset head = *this;
+  head.labels = labels.slice(0, 0, n);
+  if (images.defined()) head.images = images.slice(0, 0, n);
+  return head;
+}
+
+TensorDataset TensorDataset::from(data::SplitSource split, const InputTransform& transform) {
+  data::ImageSet& set = split.images;
   TensorDataset d;
-  d.images = transform.apply(pixels_tensor(set)).contiguous();
-  d.labels = torch::from_blob(const_cast<int32_t*>(set.labels.data()), {set.count}, torch::kInt32)
-                 .to(torch::kInt64);
+  d.transform = transform;
+  d.file = split.file;
+  if (!split.file) {
+    d.images = adopt(std::move(set.pixels), {set.count, set.channels, set.height, set.width}, torch::kUInt8);
+  }
+  d.labels = torch::from_blob(const_cast<int32_t*>(set.labels.data()), {set.count}, torch::kInt32).to(torch::kInt64);
   return d;
 }
 
@@ -67,7 +138,7 @@ std::pair<torch::Tensor, torch::Tensor> BatchStream::batch(int64_t iter) {
     idx[j] = permutation(pos / n)[pos % n];
   }
   auto index = torch::from_blob(idx.data(), {batch_}, torch::kInt64).clone();
-  auto x = data_.images.index_select(0, index);
+  auto x = data_.inputs(index);
   auto y = data_.labels.index_select(0, index);
   if (crop_pad_ > 0 || flip_) x = augment(x, iter);
   return {x, y};

@@ -1,30 +1,46 @@
-// A dataset split as float tensors, normalised as Caffe does (scale 1/256 for the digit sets, per-pixel
-// training-mean subtraction for CIFAR), and the deterministic batch stream the trainer draws from.
+// A dataset split as tensors: 8-bit pixels kept as they are (in memory, or in a cache file read per batch) and
+// normalised per batch as Caffe does (scale 1/256 for the digit sets, per-pixel training-mean subtraction for
+// CIFAR-10) or per channel (the user's data); and the deterministic batch stream the trainer draws from.
 #pragma once
 #include <torch/torch.h>
 
+#include <memory>
 #include <random>
 
 #include "data/image_set.hpp"
+#include "data/open_dataset.hpp"
 
 namespace xbarcut::train {
 
 // How raw 0..255 pixels become network inputs; stored in every checkpoint so eval needs no training set.
+// x = (pixels - mean) * scale * channel_scale, each tensor only when defined.
 struct InputTransform {
   double scale = 1.0;
-  torch::Tensor mean;  // C x H x W, or undefined
+  torch::Tensor mean;           // C x H x W (a mean image) or C x 1 x 1 (per channel), or undefined
+  torch::Tensor channel_scale;  // C x 1 x 1 (1 / std per channel), or undefined
 
   torch::Tensor apply(const torch::Tensor& pixels_u8) const;
-  // The Caffe normalisation for a dataset: mean image for cifar10, 1/256 otherwise.
-  static InputTransform for_dataset(const std::string& dataset, const data::ImageSet& train);
+  // The Caffe normalisation of a built-in dataset (mean image for cifar10, 1/256 for the digit sets); for the
+  // user's data and CIFAR-100, per channel: the given mean and std (0..1 units) or the training split's.
+  static InputTransform for_dataset(const data::DataSource& source, const data::SplitSource& train);
 };
 
 struct TensorDataset {
-  torch::Tensor images;  // N x C x H x W float
+  // N x C x H x W: uint8 pixels, normalised per batch by `transform`, or float inputs used as they are;
+  // undefined when `file` holds the pixels.
+  torch::Tensor images;
   torch::Tensor labels;  // N int64
-  int64_t size() const { return labels.size(0); }
+  InputTransform transform;
+  std::shared_ptr<const data::DatasetCacheFile> file;  // pixels read per batch (a dataset larger than memory)
 
-  static TensorDataset from(const data::ImageSet& set, const InputTransform& transform);
+  int64_t size() const { return labels.size(0); }
+  // Network inputs (float, normalised) of images [begin, end), or of the images at `index` (int64).
+  torch::Tensor inputs(int64_t begin, int64_t end) const;
+  torch::Tensor inputs(const torch::Tensor& index) const;
+  // The first n images (all when n <= 0 or n >= size).
+  TensorDataset first(int64_t n) const;
+
+  static TensorDataset from(data::SplitSource split, const InputTransform& transform);  // takes the pixels over
 };
 
 // Batch b of a run is a pure function of (seed, b): an epoch-wise Fisher-Yates permutation from the seed,

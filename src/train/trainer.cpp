@@ -27,7 +27,7 @@ double evaluate(nn::Net& net, const TensorDataset& test, int64_t batch) {
   const int64_t n = test.size();
   for (int64_t i = 0; i < n; i += batch) {
     const int64_t end = std::min(n, i + batch);
-    auto logits = net->forward(test.images.slice(0, i, end));
+    auto logits = net->forward(test.inputs(i, end));
     correct += logits.argmax(1).eq(test.labels.slice(0, i, end)).sum().item<int64_t>();
   }
   net->train();

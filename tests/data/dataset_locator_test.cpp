@@ -10,7 +10,10 @@ namespace {
 using namespace testing;
 
 TEST(DatasetInfo, NamesShapesAndClasses) {
-  EXPECT_EQ(dataset_names(), (std::vector<std::string>{"mnist", "fashion-mnist", "cifar10", "cifar10-grey"}));
+  EXPECT_EQ(dataset_names(), (std::vector<std::string>{"mnist", "fashion-mnist", "cifar10", "cifar10-grey", "cifar100",
+                                                       "cifar100-coarse"}));
+  EXPECT_EQ(num_classes("cifar100"), 100);
+  EXPECT_EQ(num_classes("cifar100-coarse"), 20);
   EXPECT_EQ(num_classes("mnist"), 10);
   EXPECT_EQ(num_classes("fashion-mnist"), 10);
   EXPECT_EQ(num_classes("cifar10"), 10);
@@ -32,7 +35,7 @@ TEST(DatasetInfo, NamesShapesAndClasses) {
 }
 
 TEST(DatasetInfo, UnknownNameListsValidOnes) {
-  expect_error([] { num_classes("cifar100"); }, {"unknown dataset 'cifar100'", "mnist, fashion-mnist, cifar10"});
+  expect_error([] { num_classes("cifar1000"); }, {"unknown dataset 'cifar1000'", "mnist, fashion-mnist, cifar10"});
   expect_error([] { load_dataset("MNIST", ""); }, {"'MNIST'", "mnist, fashion-mnist, cifar10"});
   expect_error([] { locate_dataset("svhn", "/tmp"); }, {"'svhn'", "cifar10"});
 }

@@ -79,9 +79,7 @@ double sparsity(const nn::Net& net, const std::vector<std::string>& names) {
 }
 
 double training_error(nn::Net& net, const train::TensorDataset& train, int64_t samples) {
-  const int64_t n = std::min(samples, train.size());
-  train::TensorDataset head{train.images.slice(0, 0, n), train.labels.slice(0, 0, n)};
-  return 1.0 - train::evaluate(net, head);
+  return 1.0 - train::evaluate(net, train.first(std::min(samples, train.size())));
 }
 
 }  // namespace xbarcut::methods

@@ -21,3 +21,16 @@ finish() {
   if [ "$failures" -ne 0 ]; then echo "$failures check(s) failed"; exit 1; fi
   echo "$1: all checks passed"
 }
+
+# As expect_error, for errors found while reading data: progress lines ("loading ...", "decoding ...") may come
+# first; exactly one error line, exit 2.
+expect_data_error() {
+  local out code errors
+  out=$("$bin" "$@" 2>&1)
+  code=$?
+  if [ "$code" -ne 2 ]; then fail "exit $code (want 2) for: $*"$'\n'"$out"; return; fi
+  errors=$(printf '%s\n' "$out" | grep -v -E '^(loading|decoding|cached) ')
+  if [ "$(printf '%s\n' "$errors" | wc -l)" -ne 1 ] || [[ "$errors" != "xbarcut: error: "* ]]; then
+    fail "not one error line for: $*"$'\n'"$out"
+  fi
+}
