@@ -51,7 +51,9 @@ print(f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f}")
 sys.exit(code)
 PY
 }
-args=(train --model convnet --dataset "images:$dir" --epochs 1 --batch 100 --test-interval 0 --display 500)
+# --std 1/255: pixel-scale inputs, as the Caffe ConvNet's initialisation expects (docs/data.md).
+args=(train --model convnet --dataset "images:$dir" --std 0.00392156862745098 --epochs 1 --batch 100 --test-interval 0
+  --display 500)
 first=$(peak ./build/xbarcut "${args[@]}" --out "$work/first")
 echo "first run (decode, cache, train one epoch): peak resident memory $first MiB"
 second=$(peak ./build/xbarcut "${args[@]}" --out "$work/second")

@@ -10,7 +10,9 @@
 #include "cli/hardware_flags.hpp"
 #include "train/resume_point.hpp"
 #include "cli/solver_flags.hpp"
+#include "cli/value_checks.hpp"
 #include "common/error.hpp"
+#include "common/output_folder.hpp"
 #include "methods/rank_clipping/net_factorisation.hpp"
 #include "methods/rank_clipping/run_rank_clipping.hpp"
 #include "train/run_files.hpp"
@@ -30,6 +32,7 @@ struct ClipArgs {
 };
 
 void run_clip(const ClipArgs& a) {
+  claim_output_folder(a.out);  // before any work: an unwritable or busy folder fails now
   // Everything the user typed is checked before the data is read.
   auto o = a.clip;
   o.method = methods::parse_lra_method(a.lra, a.centred);
@@ -83,7 +86,9 @@ void register_clip(CLI::App& app) {
   cmd->add_option("--eps", a->clip.eps, "largest relative approximation error allowed, in (0, 1)")->capture_default_str();
   cmd->add_option("--interval", a->clip.interval, "training iterations between rank checks (paper: 500 MNIST, 1000 CIFAR)")
       ->capture_default_str();
-  cmd->add_option("--iters", a->iters, "training iterations (paper: 30000 LeNet, 200000 ConvNet)")->required();
+  cmd->add_option("--iters", a->iters, "training iterations (paper: 30000 LeNet, 200000 ConvNet)")
+      ->required()
+      ->check(integer_in(1, kMaxIterations));
   cmd->add_option("--lra", a->lra, "pca (the authors' default) | svd")->capture_default_str();
   cmd->add_flag("--centered", a->centred, "centre the rows before PCA (the paper's Algorithm 1; default uncentred)");
   a->solver.add_to(cmd, /*long_runs=*/false);

@@ -8,7 +8,9 @@
 #include "cli/hardware_flags.hpp"
 #include "cli/named_values.hpp"
 #include "cli/solver_flags.hpp"
+#include "cli/value_checks.hpp"
 #include "common/error.hpp"
+#include "common/output_folder.hpp"
 #include "methods/group_deletion/lambda_sweep.hpp"
 #include "nn/copy_state.hpp"
 #include "train/run_files.hpp"
@@ -40,6 +42,7 @@ train::SolverOptions solver_for(const DeleteArgs& a, const std::string& model) {
 }
 
 void run_delete(DeleteArgs a) {
+  claim_output_folder(a.out);  // before any work: an unwritable or busy folder fails now
   // Everything that can be wrong with the command line is checked before the data is loaded.
   if (a.lambdas.empty()) throw Error("--lambda needs a value (the group-Lasso strength, e.g. 0.001)");
   for (size_t i = 0; i < a.lambdas.size(); ++i)
@@ -103,9 +106,12 @@ void register_delete(CLI::App& app) {
       ->delimiter(',');
   cmd->add_option("--lambda-for", a->lambda_for, "per-matrix override, e.g. --lambda-for fc1_u=0.002 (repeatable)");
   auto& o = a->options;
-  cmd->add_option("--iters", o.iters, "group-Lasso training iterations")->capture_default_str();
+  cmd->add_option("--iters", o.iters, "group-Lasso training iterations")
+      ->capture_default_str()
+      ->check(integer_in(1, kMaxIterations));
   cmd->add_option("--finetune-iters", o.finetune_iters, "fine-tuning iterations with the deletion masks fixed")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(integer_in(0, kMaxIterations));
   cmd->add_option("--finetune-lr", o.finetune_lr, "fine-tuning base learning rate (default: a tenth of --lr; same "
                                                   "policy as the lasso phase)");
   cmd->add_option("--finetune-stepvalues", o.finetune_stepvalues,

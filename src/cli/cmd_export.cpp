@@ -5,6 +5,7 @@
 #include "cli/flag_table.hpp"
 #include "cli/hardware_flags.hpp"
 #include "common/error.hpp"
+#include "common/output_folder.hpp"
 #include "nn/crossbar_view.hpp"
 #include "nn/export_torchscript.hpp"
 #include "nn/onnx_model.hpp"
@@ -47,6 +48,7 @@ void register_export(CLI::App& app) {
     report::validate(options);
     const auto hw = a->hw.options();
     auto ckpt = train::load_checkpoint(a->checkpoint);
+    claim_output_folder(a->out);
     const auto result = report::export_crossbars(nn::network_matrices(ckpt.net), hw, a->out, options);
     fmt::print("wrote {} crossbars ({} files) and {}\n", result.tiles, result.files.size(), result.manifest_path);
   });

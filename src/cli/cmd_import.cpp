@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/flag_table.hpp"
 #include "common/error.hpp"
+#include "common/output_folder.hpp"
 #include "nn/import_torchscript.hpp"
 #include "nn/onnx_model.hpp"
 #include "train/run_files.hpp"
@@ -39,6 +40,7 @@ void register_import(CLI::App& app) {
       train::check_input_shape(spec, a->dataset, a->torchscript);
       info["dataset"] = train::canonical_dataset(a->dataset);
     }
+    claim_output_folder(a->out);  // only now: a failed import writes nothing
     train::write_model(a->out, r.net, train::InputTransform{}, 0, info);
     nlohmann::json layers = nlohmann::json::array();
     for (const auto& g : nn::layer_geometry(spec)) layers.push_back({{"name", g.name}, {"rows", g.rows}, {"cols", g.cols}});

@@ -11,6 +11,7 @@
 #include "cli/hardware_flags.hpp"
 #include "cli/named_values.hpp"
 #include "common/error.hpp"
+#include "common/output_folder.hpp"
 #include "methods/rank_clipping/net_factorisation.hpp"
 #include "methods/rank_clipping/run_low_rank_approximation.hpp"
 #include "report/json_file.hpp"
@@ -30,6 +31,7 @@ struct LowRankArgs {
 };
 
 void run_lowrank(const LowRankArgs& a) {
+  claim_output_folder(a.out);  // before any work: an unwritable or busy folder fails now
   methods::LowRankOptions o;
   o.method = methods::parse_lra_method(a.lra, a.centred);
   if (!a.ranks.empty()) o.ranks = parse_rank_list(a.ranks);

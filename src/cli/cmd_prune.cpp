@@ -9,6 +9,7 @@
 #include "cli/retrain_flags.hpp"
 #include "methods/magnitude_pruning/run_magnitude_pruning.hpp"
 #include "methods/trannsformer/trannsformer.hpp"
+#include "common/output_folder.hpp"
 
 namespace xbarcut::cli {
 
@@ -21,6 +22,7 @@ struct PruneArgs {
 };
 
 void run_prune(PruneArgs a) {
+  claim_output_folder(a.run.out);  // before any work: an unwritable or busy folder fails now
   auto& o = a.o;
   o.xbar = parse_square_crossbar(a.xbar);
   o.epochs = a.run.run.epochs;

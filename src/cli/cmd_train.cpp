@@ -9,8 +9,11 @@
 #include "cli/dataset_flags.hpp"
 #include "cli/flag_table.hpp"
 #include "cli/solver_flags.hpp"
+#include "cli/value_checks.hpp"
 #include "common/error.hpp"
+#include "common/output_folder.hpp"
 #include "nn/deep_models.hpp"
+#include "train/data.hpp"
 #include "train/resume_point.hpp"
 #include "train/run_files.hpp"
 #include "train/trainer.hpp"
@@ -40,9 +43,37 @@ train::SolverOptions effective_solver(const TrainArgs& a, const std::string& mod
   return o;
 }
 
+// --resume continues the run that stopped, so a typed --model or --dataset must be the checkpoint's.
+void check_same_network_and_data(const train::Checkpoint& resumed, const std::string& path, const TrainArgs& a) {
+  const std::string model = resumed.info.value("model", resumed.net->spec().name);
+  if (!a.model.empty() && a.model != model) {
+    throw Error(fmt::format("{} holds a run of --model {}, not {}; rerun with the same options or give another "
+                            "--out", path, model, a.model));
+  }
+  const std::string dataset = train::dataset_of(resumed, "");
+  if (!a.dataset.empty() && !dataset.empty() && train::canonical_dataset(a.dataset) != dataset) {
+    throw Error(fmt::format("{} holds a run on --dataset {}, not {}; rerun with the same options or give another "
+                            "--out", path, dataset, a.dataset));
+  }
+}
+
+// Every solver setting but the length must be the stopped run's (a resumed run may ask for more --iters); the
+// field is named in backticks so the message shows its flag (--lr, --seed ...).
+void check_same_solver(const train::Checkpoint& resumed, const std::string& path, const train::SolverOptions& o) {
+  const auto stopped = resumed.info.find("solver");
+  if (stopped == resumed.info.end()) return;  // written before runs recorded their solver
+  const nlohmann::json now = train::to_json(o);
+  for (const auto& [key, value] : stopped->items()) {
+    if (key == "max_iter" || !now.contains(key) || now[key] == value) continue;
+    throw Error(fmt::format("{} holds a run with `{}` {}, this one asks for {}; rerun with the same options or give "
+                            "another --out", path, key, value.dump(), now[key].dump()));
+  }
+}
+
 void run_train(const TrainArgs& a) {
   if (a.iters < 0) throw Error("--iters must be at least 1");
   if (a.epochs < 0) throw Error("--epochs must be positive");
+  claim_output_folder(a.out);  // before any work: an unwritable or busy folder fails now
   const std::string ckpt_path = (std::filesystem::path(a.out) / "checkpoint.pt").string();
   // Only the command must match: a resumed training run may ask for more --iters than the one that stopped.
   const auto resumed = train::resume_point(ckpt_path, a.resume, {{"command", "train"}});
@@ -50,6 +81,7 @@ void run_train(const TrainArgs& a) {
   const std::optional<train::Checkpoint> given =
       resumed ? resumed : a.checkpoint.empty() ? std::nullopt : std::optional(train::load_checkpoint(a.checkpoint));
   const std::string model = given ? given->info.value("model", given->net->spec().name) : a.model;
+  if (resumed) check_same_network_and_data(*resumed, ckpt_path, a);
   if (model.empty())
     throw Error("give --model (known models: " + nn::known_models_help() + ") or --checkpoint to continue training");
   if (!a.epochs) train::validate(effective_solver(a, model, 1));  // before any data is read
@@ -62,7 +94,9 @@ void run_train(const TrainArgs& a) {
   auto options = effective_solver(a, model, data.train.size());
   train::validate(options);
   nn::Net net = start.ckpt.net;
-  const nlohmann::json info{{"command", "train"}, {"model", model}, {"dataset", dataset}};
+  if (resumed) check_same_solver(*resumed, ckpt_path, options);
+  const nlohmann::json info{
+      {"command", "train"}, {"model", model}, {"dataset", dataset}, {"solver", train::to_json(options)}};
   train::TrainHooks hooks;
   hooks.checkpoint_info = [&] { return info; };
   train::Trainer trainer(net, options, data.train, data.test, data.input, ckpt_path, hooks);
@@ -71,8 +105,11 @@ void run_train(const TrainArgs& a) {
     trainer.resume_from(*resumed, ckpt_path);
     first = resumed->iter;
     fmt::print(stderr, "resuming {} from iteration {}\n", ckpt_path, first);
-    if (first >= options.max_iter)
-      throw Error(fmt::format("{} is already at iteration {}; ask for more with --iters", ckpt_path, first));
+    if (first > options.max_iter)
+      throw Error(fmt::format("{} is already at iteration {} of {}; ask for more with --iters", ckpt_path, first,
+                              options.max_iter));
+    // Stopped after its final checkpoint: nothing to train, the final outputs are still to write.
+    if (first == options.max_iter) fmt::print(stderr, "{} holds the finished run: writing its outputs\n", ckpt_path);
   }
   fmt::print(stderr, "training {} on {} ({} train / {} test images), {} iterations of batch {}\n", model, dataset,
              data.train.size(), data.test.size(), options.max_iter, options.batch);
@@ -106,8 +143,11 @@ void register_train(CLI::App& app) {
   add_dataset_flags(cmd, a->dataset, a->data_dir);
   add_table_flag(cmd, "--out", a->out)->required();
   auto* iters = cmd->add_option("--iters", a->iters, "training iterations (default: the model's Caffe solver; "
-                                                     "lenet 10000, convnet 70000)");
-  cmd->add_option("--epochs", a->epochs, "training length in epochs instead of iterations")->excludes(iters);
+                                                     "lenet 10000, convnet 70000)")
+                    ->check(integer_in(1, kMaxIterations));
+  cmd->add_option("--epochs", a->epochs, "training length in epochs instead of iterations")
+      ->excludes(iters)
+      ->check(positive_finite());
   a->solver.add_to(cmd, /*long_runs=*/true);
   add_table_switch(cmd, "--resume", a->resume);
   add_table_flag(cmd, "--threads", a->threads);

@@ -11,6 +11,7 @@
 #include "cli/hardware_flags.hpp"
 #include "cli/retrain_flags.hpp"
 #include "common/error.hpp"
+#include "common/output_folder.hpp"
 #include "methods/trannsformer/run_trannsformer.hpp"
 
 namespace xbarcut::cli {
@@ -25,6 +26,7 @@ struct TrannsformArgs {
 };
 
 void run_trannsform(TrannsformArgs a) {
+  claim_output_folder(a.run.out);  // before any work: an unwritable or busy folder fails now
   auto& o = a.o;
   o.prune_residual = !a.keep_residual;
   o.one_crossbar = !a.sum_rule;

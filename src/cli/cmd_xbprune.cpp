@@ -7,9 +7,11 @@
 #include "cli/flag_table.hpp"
 #include "cli/hardware_flags.hpp"
 #include "cli/solver_flags.hpp"
+#include "cli/value_checks.hpp"
 #include "methods/crossbar_aware_pruning/crossbar_pruner.hpp"
 #include "methods/crossbar_aware_pruning/run_crossbar_aware_pruning.hpp"
 #include "train/run_files.hpp"
+#include "common/output_folder.hpp"
 
 namespace xbarcut::cli {
 
@@ -27,6 +29,7 @@ struct XbPruneArgs {
 };
 
 void run_xbprune(XbPruneArgs a) {
+  claim_output_folder(a.out);  // before any work: an unwritable or busy folder fails now
   auto& o = a.o;
   o.prune.grain = xp::parse_grain(a.grain);
   o.hw = a.hw.options();
@@ -69,8 +72,12 @@ void register_xbprune(CLI::App& app) {
   cmd->add_option("--grain", a->grain, "crossbar (whole tiles) | column (tile columns, recombined)")->capture_default_str();
   cmd->add_option("--keep-ratio", o.prune.keep_ratio, "crossbars kept per pruned layer")->capture_default_str();
   cmd->add_flag("--reorder", o.reorder, "reorder input feature maps by importance first (plain chains such as vgg8)");
-  cmd->add_option("--iters", o.iters, "LGD iterations (SGD + relaxed projections)")->capture_default_str();
-  cmd->add_option("--finetune-iters", o.finetune_iters, "masked fine-tuning iterations")->capture_default_str();
+  cmd->add_option("--iters", o.iters, "LGD iterations (SGD + relaxed projections)")
+      ->capture_default_str()
+      ->check(integer_in(0, kMaxIterations));
+  cmd->add_option("--finetune-iters", o.finetune_iters, "masked fine-tuning iterations")
+      ->capture_default_str()
+      ->check(integer_in(0, kMaxIterations));
   cmd->add_option("--finetune-lr", a->finetune_lr, "fine-tuning learning rate (cosine decay)")->capture_default_str();
   cmd->add_option("--project-every", o.prune.project_every, "T: iterations between projections")->capture_default_str();
   cmd->add_option("--p-start", o.prune.p_start, "RPP: first zeroing probability (grows to 1)")->capture_default_str();

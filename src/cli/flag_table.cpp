@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "cli/dataset_flags.hpp"
+#include "cli/value_checks.hpp"
 
 namespace xbarcut::cli {
 
@@ -27,8 +28,9 @@ const std::vector<TableFlag>& flag_table() {
       {"--layout", "npz/npy: auto | nchw | nhwc (default auto: from the channel count)", false},
       {"--mean", "per-channel mean in 0..1 units, e.g. 0.49,0.48,0.45 (default: the training set's)", false},
       {"--std", "per-channel std in 0..1 units (default: the training set's)", false},
-      {"--out", "output folder, created if missing (the command's description lists what it writes)", false},
-      {"--threads", "CPU threads (default: all hardware threads)", false},
+      {"--out", "output folder, created if missing (the command's description lists what it writes)", false,
+       non_empty_path},
+      {"--threads", "CPU threads, 1 to 4x the hardware threads (default: all hardware threads)", false, thread_count},
       {"--resume",
        "continue an interrupted run (Ctrl-C, a crash) from DIR/checkpoint.pt; same options, same result as an "
        "unbroken run",

@@ -14,6 +14,7 @@ struct TableFlag {
   const char* name;
   const char* help;
   bool show_default;  // append the bound variable's value as the default ([64x64]) in --help
+  CLI::Validator (*check)() = nullptr;  // what a typed value must satisfy (cli/value_checks.hpp)
 };
 
 const std::vector<TableFlag>& flag_table();
@@ -26,6 +27,7 @@ CLI::Option* add_table_flag(CLI::App* cmd, const std::string& name, T& target) {
   const auto& f = table_flag(name);
   auto* o = cmd->add_option(f.name, target, f.help);
   if (f.show_default) o->capture_default_str();
+  if (f.check) o->check(f.check());
   return o;
 }
 CLI::Option* add_table_switch(CLI::App* cmd, const std::string& name, bool& target);

@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/option_names.hpp"
 #include "common/error.hpp"
+#include "common/output_folder.hpp"
 #include "train/stop_request.hpp"
 
 int main(int argc, char** argv) {
@@ -15,8 +16,16 @@ int main(int argc, char** argv) {
   app.footer("Run 'xbarcut COMMAND --help' for a command's options. Quick start: bash scripts/quickstart.sh");
   xbarcut::cli::register_all(app);
   xbarcut::cli::set_command_line({argv + 1, argv + argc});
+  // A run that fails leaves no empty output folder behind (claimed folders holding results stay).
+  struct ReleaseOnError {
+    bool ok = false;
+    ~ReleaseOnError() {
+      if (!ok) xbarcut::release_unused_output_folders();
+    }
+  } release;
   try {
     app.parse(argc, argv);
+    release.ok = true;
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/core.h>
 
@@ -89,8 +90,9 @@ TrainResult Trainer::run() {
     if (!std::isfinite(loss_value)) {
       throw Error(fmt::format("training diverged at iteration {}: loss is {}; lower --lr (now {}){}", iter,
                               loss_value, options_.base_lr,
-                              checkpoint_path_.empty() ? std::string()
-                                                       : "; the last good checkpoint " + checkpoint_path_ + " is kept"));
+                              checkpoint_path_.empty() || !std::filesystem::is_regular_file(checkpoint_path_)
+                                  ? std::string()
+                                  : "; the last good checkpoint " + checkpoint_path_ + " is kept"));
     }
     loss.backward();
     if (hooks_.after_backward) hooks_.after_backward(iter);

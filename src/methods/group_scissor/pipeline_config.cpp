@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "common/error.hpp"
+#include "common/output_folder.hpp"
 
 namespace xbarcut::methods {
 
@@ -78,6 +79,10 @@ PipelineConfig parse_pipeline_config(const std::string& text, const std::string&
       continue;
     }
     const std::string where = fmt::format("{}: {}", origin, key);
+    if (!v.is_string()) {
+      throw Error(fmt::format("{} must be a quoted string, e.g. {} = \"{}\"", where, key,
+                              key == "out" ? "runs/NAME" : key == "dataset" ? "mnist" : key == "xbar" ? "64x64" : "DIR"));
+    }
     const std::string value = scalar_text(v, where);
     const std::string name = flag_name(key);
     if (name == "out") config.out = value;

@@ -8,6 +8,7 @@
 #include <torch/torch.h>
 
 #include "common/error.hpp"
+#include "common/output_folder.hpp"
 #include "hw/tiling.hpp"
 #include "nn/crossbar_view.hpp"
 #include "report/cost_report.hpp"
@@ -133,7 +134,7 @@ void run_scissor_pipeline(const ScissorOptions& o, const StepRunner& run_step) {
   check(o);
   const auto& cfg = o.config;
   const auto wanted = o.only.empty() ? kScissorSteps : o.only;
-  fs::create_directories(cfg.out);
+  claim_output_folder(cfg.out);  // its steps' folders inside are claimed by the steps
   std::vector<report::PipelineStepResult> results;
   std::string checkpoint;   // the previous step's model
   bool rerun_rest = false;  // once a step reruns, every later step must too
