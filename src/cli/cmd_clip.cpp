@@ -92,6 +92,7 @@ void register_clip(CLI::App& app) {
   cmd->add_option("--lra", a->lra, "pca (the authors' default) | svd")->capture_default_str();
   cmd->add_flag("--centered", a->centred, "centre the rows before PCA (the paper's Algorithm 1; default uncentred)");
   a->solver.add_to(cmd, /*long_runs=*/false);
+  a->solver.add_augmentation(cmd);
   a->solver.add_checkpoint_every(cmd);
   add_table_switch(cmd, "--resume", a->resume);
   add_table_flag(cmd, "--threads", a->threads);

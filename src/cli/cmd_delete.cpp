@@ -134,6 +134,7 @@ void register_delete(CLI::App& app) {
   cmd->add_option("--record-every", o.record_every, "live-wire record interval (iterations)")->capture_default_str();
   cmd->add_flag("--no-magnitude", a->no_magnitude, "skip the magnitude-pruning comparison");
   a->solver.add_to(cmd, /*long_runs=*/false);
+  a->solver.add_augmentation(cmd);
   a->solver.add_checkpoint_every(cmd);
   add_table_switch(cmd, "--resume", a->resume);
   add_table_flag(cmd, "--threads", a->threads);

@@ -17,6 +17,12 @@ trap 'rm -rf "$work"' EXIT
 test -f "$work/clip/model.pt"
 test -s "$work/clip/ranks.png"
 
+# Augmentation flags work in clip as in train (the CIFAR schedules use them).
+"$bin" clip --checkpoint "$work/base/model.pt" --data-dir "$data" --eps 0.1 --interval 10 --iters 20 --crop-pad 2 \
+  --flip --test-interval 0 --out "$work/clip_aug" --threads 2 >"$work/clip_aug.log" 2>&1 || { cat "$work/clip_aug.log"; exit 1; }
+python3 -c "import json, sys; s = json.load(open(sys.argv[1]))['solver']; assert s['crop_pad'] == 2 and s['flip'], s" \
+  "$work/clip_aug/summary.json"
+
 python3 - "$work/clip/summary.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))

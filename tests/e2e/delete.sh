@@ -18,6 +18,20 @@ fi
 # strong; the run sets the rate itself, which also checks that the flag reaches the summary.
 "$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.02 --iters 300 --finetune-iters 150 --finetune-lr 0.01 --finetune-stepvalues 100 --record-every 50 \
   --display 0 --test-interval 0 --out "$work/del" >"$work/del.txt" 2>&1 || fail "delete: $(tail -3 "$work/del.txt")"
+# Augmentation flags work in delete as in train (the CIFAR schedules use them) and reach its solver.
+"$bin" delete --checkpoint "$work/base/model.pt" --lambda 0.02 --iters 20 --finetune-iters 0 --crop-pad 2 --flip \
+  --display 0 --test-interval 0 --out "$work/del_aug" >"$work/del_aug.txt" 2>&1 || fail "delete --crop-pad --flip: $(tail -1 "$work/del_aug.txt")"
+$py - "$work/del_aug/summary.json" <<'PYEOF' || fail "delete --crop-pad --flip did not reach the solver"
+import json, sys
+def solvers(o):
+    if isinstance(o, dict):
+        if "crop_pad" in o: yield o
+        for v in o.values(): yield from solvers(v)
+    elif isinstance(o, list):
+        for v in o: yield from solvers(v)
+found = list(solvers(json.load(open(sys.argv[1]))))
+assert found and all(s["crop_pad"] == 2 and s["flip"] for s in found), found
+PYEOF
 $py - "$work/del/summary.json" <<'PYEOF' || fail "summary JSON"
 import json, sys
 j = json.load(open(sys.argv[1]))
