@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "common/error.hpp"
+#include "data/byte_order.hpp"
 
 namespace xbarcut::data {
 namespace {
@@ -142,7 +143,7 @@ uint64_t content_size_hint(const std::string& path) {
   }
   uint8_t t[4];
   if (std::fseek(f.get(), -4, SEEK_END) != 0 || std::fread(t, 1, 4, f.get()) != 4) return 0;
-  const uint64_t isize = uint64_t{t[0]} | uint64_t{t[1]} << 8 | uint64_t{t[2]} << 16 | uint64_t{t[3]} << 24;
+  const uint64_t isize = little_endian(t);
   // Deflate cannot expand more than ~1032:1, so a damaged trailer cannot make callers reserve 4 GB.
   const auto compressed = std::filesystem::file_size(path, ec);
   return ec ? 0 : std::min<uint64_t>(isize, uint64_t{compressed} * 1032);

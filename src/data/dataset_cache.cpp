@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "common/error.hpp"
+#include "data/byte_order.hpp"
 
 namespace xbarcut::data {
 namespace {
@@ -234,7 +235,7 @@ class HeaderReader {
   uint32_t u32() {
     uint8_t b[4];
     read(b, 4);
-    return uint32_t{b[0]} | uint32_t{b[1]} << 8 | uint32_t{b[2]} << 16 | uint32_t{b[3]} << 24;
+    return little_endian(b);
   }
   int32_t i32() { return static_cast<int32_t>(u32()); }
   int64_t i64() {
@@ -359,9 +360,7 @@ DatasetCacheFile::DatasetCacheFile(const std::string& path) : path_(path) {
     in.read(raw_labels.data(), static_cast<int64_t>(raw_labels.size()));
     labels_.resize(static_cast<size_t>(count_));
     for (size_t i = 0; i < labels_.size(); ++i) {
-      const uint8_t* b = raw_labels.data() + i * kLabelBytes;
-      labels_[i] =
-          static_cast<int32_t>(uint32_t{b[0]} | uint32_t{b[1]} << 8 | uint32_t{b[2]} << 16 | uint32_t{b[3]} << 24);
+      labels_[i] = static_cast<int32_t>(little_endian(raw_labels.data() + i * kLabelBytes));
       if (labels_[i] < 0 || labels_[i] >= num_classes_) {
         throw Error(corrupt(path, "label " + std::to_string(labels_[i]) + " of image " + std::to_string(i) + " for " +
                                       std::to_string(num_classes_) + " classes"));

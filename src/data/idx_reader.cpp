@@ -5,14 +5,11 @@
 #include <cstdio>
 
 #include "common/error.hpp"
+#include "data/byte_order.hpp"
 #include "data/compressed_file.hpp"
 
 namespace xbarcut::data {
 namespace {
-
-uint32_t big_endian_u32(const uint8_t* p) {
-  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | uint32_t{p[3]};
-}
 
 std::string hex(uint32_t v) {
   char buf[16];

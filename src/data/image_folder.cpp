@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "common/error.hpp"
+#include "data/byte_order.hpp"
 #include "data/cifar_reader.hpp"
 
 namespace xbarcut::data {
@@ -34,9 +35,14 @@ std::string size_text(int64_t height, int64_t width) { return std::to_string(hei
 
 bool hidden(const fs::path& p) { return !p.filename().empty() && p.filename().string()[0] == '.'; }
 
-bool has_image_extension(const fs::path& p) {
+std::string lower_case_extension(const fs::path& p) {
   std::string ext = p.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  return ext;
+}
+
+bool has_image_extension(const fs::path& p) {
+  const std::string ext = lower_case_extension(p);
   return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
 }
 
@@ -179,11 +185,9 @@ bool is_grey_palette_bmp(const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> closer(f, &std::fclose);
   uint8_t header[54];
   if (std::fread(header, 1, sizeof header, f) != sizeof header || header[0] != 'B' || header[1] != 'M') return false;
-  auto u16 = [&](int at) { return static_cast<uint32_t>(header[at] | header[at + 1] << 8); };
-  auto u32 = [&](int at) { return u16(at) | u16(at + 2) << 16; };
-  const uint32_t dib_size = u32(14), bits = u16(28);
+  const uint32_t dib_size = little_endian(header + 14), bits = little_endian(header + 28, 2);
   if (dib_size < 40 || bits == 0 || bits > 8) return false;
-  uint32_t colours = u32(46);
+  uint32_t colours = little_endian(header + 46);
   if (colours == 0 || colours > (1u << bits)) colours = 1u << bits;
   if (std::fseek(f, static_cast<long>(14 + dib_size), SEEK_SET) != 0) return false;
   for (uint32_t i = 0; i < colours; ++i) {
@@ -194,11 +198,7 @@ bool is_grey_palette_bmp(const std::string& path) {
   return true;
 }
 
-bool is_bmp(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".bmp";
-}
+bool is_bmp(const fs::path& p) { return lower_case_extension(p) == ".bmp"; }
 
 // What the header pass learns of one file.
 struct ImageHeader {

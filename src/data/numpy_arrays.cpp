@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "common/error.hpp"
+#include "data/byte_order.hpp"
 #include "data/compressed_file.hpp"
 
 namespace xbarcut::data {
@@ -21,12 +22,6 @@ namespace {
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicBytes = 6;
 const char* const kRewrite = "write it again with numpy.save or numpy.savez";
-
-uint32_t little_endian(const uint8_t* p, int bytes) {
-  uint32_t v = 0;
-  for (int i = bytes - 1; i >= 0; --i) v = v << 8 | p[i];
-  return v;
-}
 
 struct HeaderValue {
   enum class Kind { String, Boolean, IntTuple, Other } kind = Kind::Other;

@@ -41,9 +41,9 @@ SplitSource in_memory(ImageSet set) {
 }
 
 // The split's labels and shape without its pixels: what the trainer needs up front from a cache file.
-SplitSource from_file(const std::string& path) {
+SplitSource from_file(std::shared_ptr<const DatasetCacheFile> file) {
   SplitSource s;
-  s.file = std::make_shared<const DatasetCacheFile>(path);
+  s.file = std::move(file);
   s.images.count = s.file->count();
   s.images.channels = s.file->channels();
   s.images.height = s.file->height();
@@ -51,7 +51,7 @@ SplitSource from_file(const std::string& path) {
   s.images.labels = s.file->labels();
   s.images.num_classes = s.file->num_classes();
   s.images.class_names = s.file->class_names();
-  s.images.name = path;
+  s.images.name = s.file->path();
   return s;
 }
 
@@ -90,14 +90,17 @@ OpenedDataset open_dataset(const DataSource& source, const std::string& data_dir
     o.skip_unreadable = source.skip_bad_images;
     const std::string cache_dir = default_cache_dir();
     ImageFolderCache cache;
+    std::shared_ptr<const DatasetCacheFile> train_file;  // opened once: the probe below becomes the split
     if (fit && source.resize_height == 0 && source.crop_height == 0 && source.channels == 0) {
       // The network's input decides what the options leave open. The cache the training run built (without a
       // network to fit) serves whenever its images already fit, as they do for every run after training.
       cache = cache_image_folder(source.path, o, cache_dir, /*build=*/false);
       if (!cache.train_path.empty()) {
-        const DatasetCacheFile probe(cache.train_path);
-        if (probe.channels() != fit->channels || probe.height() != fit->height || probe.width() != fit->width) {
+        train_file = std::make_shared<const DatasetCacheFile>(cache.train_path);
+        if (train_file->channels() != fit->channels || train_file->height() != fit->height ||
+            train_file->width() != fit->width) {
           cache = {};
+          train_file.reset();
         }
       }
       o.channels = fit->channels;
@@ -105,8 +108,9 @@ OpenedDataset open_dataset(const DataSource& source, const std::string& data_dir
       o.fit_width = fit->width;
     }
     if (cache.train_path.empty()) cache = cache_image_folder(source.path, o, cache_dir);
-    d.train = from_file(cache.train_path);
-    d.test = from_file(cache.test_path);
+    if (!train_file) train_file = std::make_shared<const DatasetCacheFile>(cache.train_path);
+    d.train = from_file(std::move(train_file));
+    d.test = from_file(std::make_shared<const DatasetCacheFile>(cache.test_path));
   }
   const ImageSet& train = d.train.images;
   const ImageSet& test = d.test.images;
