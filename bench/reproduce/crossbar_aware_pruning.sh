@@ -42,12 +42,14 @@ speed resnet20 80
 [ -f "$out/resnet20_base/model.pt" ] || run "$bin" train --model resnet20 --dataset cifar10 --epochs 2.5 --batch 128 \
   --lr 0.1 --lr-policy cosine --weight-decay 5e-4 $aug --display 50 --test-interval 0 --out "$out/resnet20_base"
 
+# These rows were measured with the settings that are now `--preset paper` (a budget per layer, RPP ramp to the
+# last projection); docs/results/crossbar_aware_pruning.md section 0 has the defaults' full-schedule runs.
 prune() {  # base, name, keep ratio, LGD = fine-tuning iterations, projection period, extra flags
   local base=$1 name=$2 keep=$3 iters=$4 every=$5; shift 5
   [ -f "$out/$name/summary.json" ] && return 0
   run "$bin" xbprune --checkpoint "$out/$base/model.pt" --dataset cifar10 --xbar 32x32 --keep-ratio "$keep" \
     --iters "$iters" --project-every "$every" --finetune-iters "$iters" --lr 0.01 --finetune-lr 0.01 --batch 128 $aug \
-    --bn-recalibrate-batches 100 --display 100 --out "$out/$name" "$@" 2> "$out/$name.log"
+    --bn-recalibrate-batches 100 --display 100 --preset paper --out "$out/$name" "$@" 2> "$out/$name.log"
 }
 # keep 0.26 of each pruned layer's crossbars: 56 of 206 crossbars in all (72.8 % fewer, the paper: 72.1 %).
 prune vgg8e_base vgg8e_crossbar 0.26 400 80 --grain crossbar

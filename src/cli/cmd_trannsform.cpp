@@ -55,13 +55,22 @@ void run_trannsform(TrannsformArgs a) {
   const auto pictures = a.no_pictures ? std::vector<std::string>{}
                                       : methods::write_trannsformer_figures(r, net, a.run.out);
   summary.update({{"command", command_line()}, {"model", start.base.model}, {"dataset", start.base.dataset},
-                  {"pictures", pictures}, {"train_images", start.base.data.train.size()}});
+                  {"pictures", pictures}, {"train_images", start.base.data.train.size()},
+                  // what the *_vs_original ratios divide by
+                  {"original", r.baseline_accuracy ? "the same layers, dense, on the same crossbars"
+                                                   : "the same layers, dense, on the same crossbars (run from scratch: "
+                                                     "no accuracy baseline)"}});
   train::write_summary(a.run.out, summary);
-  fmt::print("test accuracy {:.4f} (baseline {}), {} crossbars of {}x{}: area {:.3f}x, energy {:.3f}x the original; "
+  const std::string against = r.baseline_accuracy
+                                  ? "the dense layers'"
+                                  : fmt::format("the same {} dense (trained from scratch: no accuracy baseline; give "
+                                                "--checkpoint of a trained network for one)",
+                                                start.base.model);
+  fmt::print("test accuracy {:.4f} (baseline {}), {} crossbars of {}x{}: area {:.3f}x, energy {:.3f}x {}; "
              "wrote {}/model.pt and {}/summary.json\n",
              r.accuracy, r.baseline_accuracy ? fmt::format("{:.4f}", *r.baseline_accuracy) : "n/a",
              summary["crossbars"].get<int64_t>(), o.xbar, o.xbar, summary["area_ratio_vs_original"].get<double>(),
-             summary["energy_ratio_vs_original"].get<double>(), a.run.out, a.run.out);
+             summary["energy_ratio_vs_original"].get<double>(), against, a.run.out, a.run.out);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "cli/hardware_flags.hpp"
 #include "cli/solver_flags.hpp"
 #include "cli/value_checks.hpp"
+#include "common/error.hpp"
 #include "methods/crossbar_aware_pruning/crossbar_pruner.hpp"
 #include "methods/crossbar_aware_pruning/run_crossbar_aware_pruning.hpp"
 #include "train/run_files.hpp"
@@ -20,7 +21,8 @@ namespace {
 namespace xp = methods::xbprune;
 
 struct XbPruneArgs {
-  std::string checkpoint, dataset, data_dir, out, grain = "crossbar";
+  std::string checkpoint, dataset, data_dir, out, grain = "crossbar", budget = "global", preset;
+  bool budget_given = false, ramp_given = false;
   double finetune_lr = xp::default_finetune_solver().base_lr;
   int threads = 0;
   xp::CrossbarPruningOptions o;
@@ -32,6 +34,13 @@ void run_xbprune(XbPruneArgs a) {
   claim_output_folder(a.out);  // before any work: an unwritable or busy folder fails now
   auto& o = a.o;
   o.prune.grain = xp::parse_grain(a.grain);
+  o.prune.budget = xp::parse_budget(a.budget);
+  if (a.preset == "paper") {  // the paper's schedule; an explicit --budget / --ramp still wins
+    if (!a.budget_given) o.prune.budget = xp::Budget::Layer;
+    if (!a.ramp_given) o.prune.ramp = 1.0;
+  } else if (!a.preset.empty()) {
+    throw Error("bad --preset '" + a.preset + "': the one preset is `paper` (the paper's per-layer budget and ramp)");
+  }
   o.hw = a.hw.options();
   o.lgd = xp::default_lgd_solver();
   a.solver.apply(o.lgd);
@@ -70,7 +79,11 @@ void register_xbprune(CLI::App& app) {
   add_trained_network_flags(cmd, a->checkpoint, a->dataset, a->data_dir, a->out);
   auto& o = a->o;
   cmd->add_option("--grain", a->grain, "crossbar (whole tiles) | column (tile columns, recombined)")->capture_default_str();
-  cmd->add_option("--keep-ratio", o.prune.keep_ratio, "crossbars kept per pruned layer")->capture_default_str();
+  cmd->add_option("--keep-ratio", o.prune.keep_ratio, "share of the pruned layers' crossbars kept")->capture_default_str();
+  cmd->add_option("--budget", a->budget,
+                  "layer (the paper: every pruned layer keeps --keep-ratio of its crossbars) | global (the layers "
+                  "share one budget; crossbars compete by a layer-normalised norm)")
+      ->capture_default_str();
   cmd->add_flag("--reorder", o.reorder, "reorder input feature maps by importance first (plain chains such as vgg8)");
   cmd->add_option("--iters", o.iters, "LGD iterations (SGD + relaxed projections)")
       ->capture_default_str()
@@ -81,6 +94,9 @@ void register_xbprune(CLI::App& app) {
   cmd->add_option("--finetune-lr", a->finetune_lr, "fine-tuning learning rate (cosine decay)")->capture_default_str();
   cmd->add_option("--project-every", o.prune.project_every, "T: iterations between projections")->capture_default_str();
   cmd->add_option("--p-start", o.prune.p_start, "RPP: first zeroing probability (grows to 1)")->capture_default_str();
+  cmd->add_option("--ramp", o.prune.ramp,
+                  "share of the projections over which RPP tightens to the budget; the rest are hard (1 = the paper)")
+      ->capture_default_str();
   cmd->add_option("--min-crossbars", o.prune.min_crossbars, "prune only layers with at least this many crossbars")
       ->capture_default_str();
   cmd->add_flag("--prune-classifier", o.prune.prune_classifier, "also prune the last layer");
@@ -91,7 +107,13 @@ void register_xbprune(CLI::App& app) {
   a->solver.add_augmentation(cmd);
   add_table_flag(cmd, "--threads", a->threads);
   a->hw.add_to(cmd);
-  cmd->callback([a] { run_xbprune(*a); });
+  cmd->add_option("--preset", a->preset,
+                  "paper: the paper's settings (--budget layer --ramp 1); the defaults are our best measured ones");
+  cmd->callback([a, cmd] {
+    a->budget_given = cmd->count("--budget") > 0;
+    a->ramp_given = cmd->count("--ramp") > 0;
+    run_xbprune(*a);
+  });
 }
 
 }  // namespace xbarcut::cli

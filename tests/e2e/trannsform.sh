@@ -24,6 +24,17 @@ expect_exit2 prune --checkpoint "$dir/none.pt" --dataset fashion-mnist --epochs 
 expect_exit2 prune --checkpoint "$dir/none.pt" --dataset fashion-mnist --sparsity 1.5 --iters 10 --out "$dir/x"
 [ ! -e "$dir/x" ] || fail "a rejected run wrote its output folder"
 
+# No silent collapse (issue 27): from scratch, 3 epochs leave no time for clusters to form, so the cluster-prune
+# phase would delete every synapse of fc1; the run stops there with one line instead of reporting "area -97 %".
+set +e
+out=$("$bin" trannsform --model mlp:784-300-100-10 --dataset fashion-mnist --xbar 64 --epochs 3 --seed 1 \
+  --threads 1 --out "$dir/collapse" 2>&1); code=$?
+set -e
+[ "$code" -eq 2 ] || fail "a collapsing trannsform should exit 2, got $code"
+last=$(printf '%s\n' "$out" | tail -n 1)
+case "$last" in *"left fc1 with no live weight"*"--keep-residual"*) ;; *) fail "collapse message: $last" ;; esac
+[ ! -e "$dir/collapse" ] || fail "a collapsed run wrote its output folder"
+
 "$bin" train --model mlp:784-64-10 --dataset fashion-mnist --iters 400 --out "$dir/base" > /dev/null 2>&1 \
   || fail "train"
 # multistep without step points: one line, exit 2, no output folder.

@@ -35,6 +35,11 @@ CrossbarPruner::CrossbarPruner(nn::Net net, hw::HardwareOptions hardware, PruneO
   if (layers_.empty())
     throw Error("no layer of this model needs " + std::to_string(options_.min_crossbars) +
                 " or more crossbars of this size; use a smaller --xbar");
+  int64_t crossbars = 0;
+  for (const auto& l : layers_) crossbars += l.tiling.crossbars();
+  // Every layer's best unit scores 1, so a budget of one unit per layer keeps each layer alive.
+  global_budget_ = std::max<int64_t>(static_cast<int64_t>(layers_.size()),
+                                     std::llround(options_.keep_ratio * static_cast<double>(crossbars)));
 }
 
 torch::Tensor CrossbarPruner::column_norms(const PrunedLayer& layer) const {
@@ -45,32 +50,50 @@ torch::Tensor CrossbarPruner::column_norms(const PrunedLayer& layer) const {
   return torch::zeros({blocks, w.size(1)}).index_add_(0, layer.row_block, w * w);
 }
 
-torch::Tensor CrossbarPruner::project_layer(const PrunedLayer& layer, int64_t keep, double p, uint64_t stream) {
+torch::Tensor CrossbarPruner::apply_mask(const PrunedLayer& layer, const torch::Tensor& keep) {
   torch::NoGradGuard guard;
-  const auto units = make_units(column_norms(layer), layer.tiling, options_.grain);
-  std::mt19937_64 rng(options_.seed * 0x9E3779B97F4A7C15ULL + stream);
-  const int64_t blocks = static_cast<int64_t>(layer.tiling.row_blocks.size());
-  const auto keep_mask = project_units(units, blocks, layer.tiling.cols, keep, p, rng);
-  auto full = keep_mask.index_select(0, layer.row_block);  // N x M
+  auto full = keep.index_select(0, layer.row_block);  // N x M
   auto w = net_->weight_layers()[layer.weight_index]->weights()[0];
   w.mul_(full.t().reshape(w.sizes()).to(w.dtype()));
   return full;
 }
 
-void CrossbarPruner::project(int64_t k, int64_t total) {
+std::vector<torch::Tensor> CrossbarPruner::project_all(int64_t k, int64_t total, bool hard, uint64_t stream) {
+  std::vector<std::vector<Unit>> units;
+  for (const auto& l : layers_) units.push_back(make_units(column_norms(l), l.tiling, options_.grain));
+  std::vector<std::vector<bool>> zeroed;
+  if (options_.budget == Budget::Layer) {
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      const auto& l = layers_[i];
+      const auto step = hard ? RppStep{l.budget, 1.0}
+                             : rpp_step(k, total, l.tiling.crossbars(), l.budget, options_.p_start, options_.ramp);
+      std::mt19937_64 rng(options_.seed * 0x9E3779B97F4A7C15ULL + stream + i);
+      zeroed.push_back(choose_zeroed({units[i]}, step.keep, step.p, rng)[0]);
+    }
+  } else {
+    int64_t all = 0;
+    for (const auto& u : units) all += static_cast<int64_t>(u.size());
+    for (auto& u : units) set_layer_normalised_scores(u);
+    const auto step = hard ? RppStep{global_budget_, 1.0}
+                           : rpp_step(k, total, all, global_budget_, options_.p_start, options_.ramp);
+    std::mt19937_64 rng(options_.seed * 0x9E3779B97F4A7C15ULL + stream);
+    zeroed = choose_zeroed(units, step.keep, step.p, rng);
+  }
+  std::vector<torch::Tensor> masks;
   for (size_t i = 0; i < layers_.size(); ++i) {
     const auto& l = layers_[i];
-    const auto step = rpp_step(k, total, l.tiling.crossbars(), l.budget, options_.p_start);
-    project_layer(l, step.keep, step.p, static_cast<uint64_t>(k) * 1000 + i);
+    const int64_t blocks = static_cast<int64_t>(l.tiling.row_blocks.size());
+    masks.push_back(apply_mask(l, keep_mask(units[i], zeroed[i], blocks, l.tiling.cols)));
   }
+  return masks;
 }
 
+void CrossbarPruner::project(int64_t k, int64_t total) { project_all(k, total, false, static_cast<uint64_t>(k) * 1000); }
+
 void CrossbarPruner::finalize() {
-  for (size_t i = 0; i < layers_.size(); ++i) {
-    const auto& l = layers_[i];
-    auto full = project_layer(l, l.budget, 1.0, 0xFFFFFFFFULL + i);
-    net_->weight_layers()[l.weight_index]->set_matrix_masks({full});
-  }
+  const auto masks = project_all(0, 0, true, 0xFFFFFFFFULL);
+  for (size_t i = 0; i < layers_.size(); ++i)
+    net_->weight_layers()[layers_[i].weight_index]->set_matrix_masks({masks[i]});
 }
 
 }  // namespace xbarcut::methods::xbprune

@@ -14,7 +14,7 @@ struct PrunedLayer {
   size_t weight_index = 0;  // into Net::weight_layers()
   std::string name;
   hw::Tiling tiling;
-  int64_t budget = 0;        // s: crossbars (units) kept
+  int64_t budget = 0;        // s: crossbars (units) kept (budget layer; the global budget decides it per run)
   torch::Tensor row_block;   // N: the row block of every matrix row
 };
 
@@ -26,6 +26,8 @@ class CrossbarPruner {
 
   const std::vector<PrunedLayer>& layers() const { return layers_; }
   const PruneOptions& options() const { return options_; }
+  // Units kept by all pruned layers together at the hard projection (budget global).
+  int64_t global_budget() const { return global_budget_; }
 
   // Relaxed projection k of `total` (1-based) on every pruned layer.
   void project(int64_t k, int64_t total);
@@ -37,12 +39,16 @@ class CrossbarPruner {
   torch::Tensor column_norms(const PrunedLayer& layer) const;
 
  private:
-  torch::Tensor project_layer(const PrunedLayer& layer, int64_t keep, double p, uint64_t stream);
+  // Projection k of `total` (or the hard one) on every layer; returns each layer's N x M keep mask.
+  std::vector<torch::Tensor> project_all(int64_t k, int64_t total, bool hard, uint64_t stream);
+  // Zeroes `layer`'s weights outside `keep` ([row blocks, M]); returns the N x M mask.
+  torch::Tensor apply_mask(const PrunedLayer& layer, const torch::Tensor& keep);
 
   nn::Net net_;
   hw::HardwareOptions hardware_;
   PruneOptions options_;
   std::vector<PrunedLayer> layers_;
+  int64_t global_budget_ = 0;
 };
 
 }  // namespace xbarcut::methods::xbprune

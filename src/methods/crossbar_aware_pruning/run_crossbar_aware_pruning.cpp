@@ -1,3 +1,4 @@
+#include "methods/collapse_guard.hpp"
 #include "methods/crossbar_aware_pruning/run_crossbar_aware_pruning.hpp"
 
 #include <fmt/core.h>
@@ -36,9 +37,12 @@ nlohmann::json layers_json(const std::vector<LayerCrossbars>& counts, const Cros
   nlohmann::json layers = nlohmann::json::array();
   for (const auto& c : counts) {
     bool pruned = false;
-    int64_t budget = c.original;
+    nlohmann::json budget = c.original;
     for (const auto& p : pruner.layers())
-      if (p.name == c.name) pruned = true, budget = p.budget;
+      if (p.name == c.name) {
+        pruned = true;
+        budget = pruner.options().budget == Budget::Layer ? nlohmann::json(p.budget) : nlohmann::json(nullptr);
+      }
     layers.push_back({{"name", c.name}, {"rows", c.rows}, {"cols", c.cols}, {"pruned", pruned},
                       {"budget", budget}, {"crossbars_original", c.original}, {"crossbars", c.now},
                       {"nonzero_fraction", c.nonzero_fraction}});
@@ -78,9 +82,11 @@ CrossbarPruningResult run_crossbar_aware_pruning(const CrossbarPruningOptions& o
   r.before = count_crossbars(net, o.hw, o.prune.grain);
   int64_t total = 0;
   for (const auto& l : r.before) total += l.original;
-  fmt::print(stderr, "baseline accuracy {:.4f}; {} crossbars of {}x{}; pruning {} layers at {} grain, keep {:.3f}\n",
+  fmt::print(stderr, "baseline accuracy {:.4f}; {} crossbars of {}x{}; pruning {} layers at {} grain, keep {:.3f} {}\n",
              r.baseline_accuracy, total, o.hw.xbar.rows, o.hw.xbar.cols, pruner.layers().size(),
-             to_string(o.prune.grain), o.prune.keep_ratio);
+             to_string(o.prune.grain), o.prune.keep_ratio,
+             o.prune.budget == Budget::Layer ? std::string("of each layer")
+                                             : fmt::format("of them together ({} crossbars)", pruner.global_budget()));
 
   if (o.reorder) {
     std::vector<size_t> consumers;
@@ -97,8 +103,11 @@ CrossbarPruningResult run_crossbar_aware_pruning(const CrossbarPruningOptions& o
   r.lgd_accuracy = r.baseline_accuracy;
   if (o.iters > 0) {
     train::TrainHooks hooks;
+    // The last projection is the hard one of finalize(): LGD's accuracy is measured just before it, so the
+    // summary shows what the hard projection costs.
     hooks.after_step = [&](int64_t iter) {
-      if ((iter + 1) % every == 0) pruner.project((iter + 1) / every, projections);
+      const int64_t k = (iter + 1) / every;
+      if ((iter + 1) % every == 0 && k < projections) pruner.project(k, projections);
     };
     fmt::print(stderr, "LGD: {} iterations, {} relaxed projections (every {})\n", o.iters, projections, every);
     train::Trainer lgd(net, phase(o.lgd, o.iters, o.prune.seed), data.train, data.test, data.input, "", hooks);
@@ -131,7 +140,15 @@ CrossbarPruningResult run_crossbar_aware_pruning(const CrossbarPruningOptions& o
     train::Trainer ft(net, phase(o.finetune, o.finetune_iters, o.prune.seed), data.train, data.test, data.input, "");
     r.accuracy = ft.run().accuracy;
   }
+  refuse_collapse(net, r.accuracy, r.baseline_accuracy, data.classes, "xbprune",
+                  "Keep more crossbars (a higher --keep-ratio), use smaller crossbars (--xbar) or fine-tune longer "
+                  "(--finetune-iters)");
   r.after = count_crossbars(net, o.hw, o.prune.grain);
+  r.budget_crossbars = pruner.global_budget();
+  if (o.prune.budget == Budget::Layer) {
+    r.budget_crossbars = 0;
+    for (const auto& l : pruner.layers()) r.budget_crossbars += l.budget;
+  }
   r.crossbar_ratio = crossbar_ratio(r.after);
   r.layers = layers_json(r.after, pruner);
   return r;
@@ -146,6 +163,7 @@ nlohmann::json to_json(const CrossbarPruningResult& r, const CrossbarPruningOpti
           {"bn_recalibrate_batches", r.recalibrated > 0 ? o.bn_recalibrate_batches : 0},
           {"crossbar_ratio", r.crossbar_ratio},
           {"crossbar_reduction", 1.0 - r.crossbar_ratio},
+          {"budget_crossbars", r.budget_crossbars},
           {"xbar", fmt::format("{}x{}", o.hw.xbar.rows, o.hw.xbar.cols)},
           {"policy", hw::to_string(o.hw.policy)},
           {"options", to_json(o.prune)},

@@ -35,12 +35,13 @@ void validate(const CrossbarPruningOptions& options);
 
 struct CrossbarPruningResult {
   double baseline_accuracy = 0;
-  double lgd_accuracy = 0;               // at the end of LGD
+  double lgd_accuracy = 0;               // at the end of LGD, before the hard projection
   double projected_accuracy = 0;         // after the hard projection (batch norms recalibrated)
   double projected_accuracy_stale_bn = 0;
   int64_t recalibrated = 0;              // batch norms recalibrated
   double accuracy = 0;                   // after fine-tuning
   double crossbar_ratio = 1;             // crossbars after / before, every layer counted
+  int64_t budget_crossbars = 0;          // crossbars the pruned layers may keep together (sum of the layers' s)
   std::vector<LayerCrossbars> before, after;
   nlohmann::json layers;                 // per layer: pruned, budget, crossbars before and after
   nlohmann::json reorder_permutations = nlohmann::json::array();

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "common/error.hpp"
+#include "methods/collapse_guard.hpp"
 #include "methods/group_deletion/deletion_masks.hpp"
 #include "methods/group_deletion/magnitude_baseline.hpp"
 #include "nn/copy_state.hpp"
@@ -242,6 +243,8 @@ GroupDeletionResult run_group_deletion(const GroupDeletionOptions& o, nn::Net ne
   r.accuracy = o.finetune_iters > 0 ? train_phase(net, o, o.finetune_iters, o.iters, phase_resume, lasso, false,
                                                   info("finetune"), train, test, input, r.history, teacher)
                                     : train::evaluate(net, test);
+  refuse_collapse(net, r.accuracy, r.baseline_accuracy, output_classes(net), "group deletion",
+                  "Delete less (a lower --lambda, or --lambda-for for the layer named) or fine-tune longer");
   r.cost = network_cost(net, o.lasso.hw);
 
   if (o.magnitude_comparison) {

@@ -1,3 +1,4 @@
+#include "methods/collapse_guard.hpp"
 #include "methods/magnitude_pruning/run_magnitude_pruning.hpp"
 
 #include <fmt/core.h>
@@ -140,6 +141,8 @@ MagnitudePruningResult run_magnitude_pruning(const MagnitudePruningOptions& o, n
              o.solver.batch);
   const auto trained = trainer.run();
   r.accuracy = trained.accuracy;
+  refuse_collapse(net, r.accuracy, r.baseline_accuracy, data.classes, "prune",
+                  "Prune less (a lower --prune-max) or start from a trained network (--checkpoint)");
   r.iters = trained.iters;
   r.seconds = trained.seconds;
   r.sparsity = sparsity(net, names);

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "common/error.hpp"
+#include "methods/collapse_guard.hpp"
 #include "methods/rank_clipping/net_factorisation.hpp"
 #include "methods/rank_clipping/rank_clipper.hpp"
 #include "methods/rank_clipping/rank_report.hpp"
@@ -104,6 +105,8 @@ RankClippingResult run_rank_clipping(const RankClippingOptions& o, nn::Net net, 
   const auto trained = trainer.run();
   r.net = net;
   r.accuracy = trained.accuracy;
+  refuse_collapse(net, r.accuracy, r.baseline_accuracy, data.classes, "rank clipping",
+                  "Clip less (a lower --eps) or train longer (--iters)");
   r.iters = trained.iters;
   r.train_seconds = trained.seconds;
   r.ranks_report = low_rank_report(net, o.hw);

@@ -6,6 +6,7 @@
 #include <fmt/core.h>
 
 #include "common/error.hpp"
+#include "methods/collapse_guard.hpp"
 #include "methods/magnitude_pruning/magnitude_pruning.hpp"
 #include "methods/trannsformer/crossbar_comparison.hpp"
 #include "methods/trannsformer/trannsformer.hpp"
@@ -71,6 +72,8 @@ TrannsformerResult run_trannsformer(const TrannsformerOptions& o, nn::Net net, c
              net->spec().name, data.name, o.epochs, solver.max_iter, solver.batch, o.xbar, o.xbar);
   const auto trained = trainer.run();
   r.accuracy = trained.accuracy;
+  refuse_collapse(net, r.accuracy, r.baseline_accuracy, data.classes, "trannsform",
+                  "Start from a trained network (--checkpoint), prune less (--prune-max) or train longer (--epochs)");
   r.iters = trained.iters;
   r.seconds = trained.seconds;
   r.layers = tf.layers();

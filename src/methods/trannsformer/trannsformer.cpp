@@ -130,6 +130,13 @@ void Trannsformer::end_of_epoch(int64_t epoch, double training_error) {
       }
       seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
+    if (mask.density() == 0.0)
+      throw Error(fmt::format(
+          "trannsform: epoch {} left {} with no live weight ({} cluster kept at quality {:.2f} and the residual "
+          "pruned): the network would be cut in two; nothing written. Start from a trained network (--checkpoint), "
+          "let clusters form (lower --quality-min or --min-utilisation, a later --cluster-prune-start, more "
+          "--epochs) or keep the residual (--keep-residual)",
+          epoch, s.name, s.clusters.size(), quality));
     set_mask(layer, mask);
     step["layers"][s.name] = {{"density", mask.density()}, {"clusters", s.clusters.size()}};
   }

@@ -28,6 +28,8 @@ PruneOptions options(Grain grain, double keep) {
   o.grain = grain;
   o.keep_ratio = keep;
   o.seed = 5;
+  o.budget = Budget::Layer;  // the paper's per-layer budget; the global one has a test of its own
+  o.ramp = 1.0;
   return o;
 }
 
@@ -66,6 +68,35 @@ TEST(CrossbarPruner, BudgetsAreMetAtBothGrains) {
     EXPECT_LT(static_cast<double>(now) / static_cast<double>(original), 0.45);
     EXPECT_LT(crossbar_ratio(counts), 1.0);
     EXPECT_EQ(counts[0].now, counts[0].original);  // conv1 untouched
+  }
+}
+
+TEST(CrossbarPruner, GlobalBudgetIsMetTogetherAndEveryLayerKeepsACrossbar) {
+  for (Grain grain : {Grain::Crossbar, Grain::Column}) {
+    auto net = small_vgg(2);
+    auto o = options(grain, 0.2);
+    o.budget = Budget::Global;
+    o.ramp = 0.5;
+    CrossbarPruner p(net, test::fixed_crossbars(64), o);
+    int64_t pruned_original = 0;
+    for (const auto& l : p.layers()) pruned_original += l.tiling.crossbars();
+    EXPECT_EQ(p.global_budget(), std::llround(0.2 * static_cast<double>(pruned_original)));
+    for (int64_t k = 1; k <= 3; ++k) p.project(k, 4);
+    p.finalize();
+    const auto counts = count_crossbars(net, test::fixed_crossbars(64), grain);
+    int64_t now = 0;
+    bool some_layer_below_its_share = false, some_layer_above_its_share = false;
+    for (const auto& l : p.layers()) {
+      const auto& c = counts[l.weight_index];
+      EXPECT_GE(c.now, 1) << l.name << " " << to_string(grain);
+      now += c.now;
+      const double share = static_cast<double>(c.now) / static_cast<double>(c.original);
+      some_layer_below_its_share |= share < 0.15;
+      some_layer_above_its_share |= share > 0.25;
+    }
+    EXPECT_LE(now, p.global_budget()) << to_string(grain);
+    // The layers do not all keep the same share: that is what a global budget is for.
+    EXPECT_TRUE(some_layer_below_its_share && some_layer_above_its_share) << to_string(grain);
   }
 }
 

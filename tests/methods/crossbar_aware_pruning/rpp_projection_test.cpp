@@ -1,4 +1,6 @@
 // RPP schedule, units at both grains, and the probabilistic projection.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -19,6 +21,52 @@ TEST(RppProjection, ScheduleShrinksKeepAndGrowsProbability) {
   auto last = rpp_step(4, 4, 20, 4, 0.1);
   EXPECT_EQ(last.keep, 4);
   EXPECT_EQ(last.p, 1.0);
+}
+
+TEST(RppProjection, RampEndsEarlyThenProjectionsAreHard) {
+  // ramp 0.5 of 4 projections: the ramp ends at projection 2, which is already hard, as are 3 and 4.
+  auto first = rpp_step(1, 4, 20, 4, 0.1, 0.5);
+  EXPECT_EQ(first.keep, 12);
+  EXPECT_NEAR(first.p, 0.55, 1e-12);
+  for (int64_t k = 2; k <= 4; ++k) {
+    auto hard = rpp_step(k, 4, 20, 4, 0.1, 0.5);
+    EXPECT_EQ(hard.keep, 4) << k;
+    EXPECT_EQ(hard.p, 1.0) << k;
+  }
+  // A ramp shorter than one projection still ramps over one.
+  EXPECT_EQ(rpp_step(1, 4, 20, 4, 0.1, 0.01).keep, 4);
+  PruneOptions o;
+  o.ramp = 0;
+  EXPECT_THROW(validate(o), Error);
+  o.ramp = 1.5;
+  EXPECT_THROW(validate(o), Error);
+}
+
+TEST(RppProjection, LayerNormalisedScoresIgnoreTheLayerScale) {
+  std::vector<Unit> a(3), b(3);
+  const double norms[] = {4.0, 1.0, 2.0};
+  for (size_t i = 0; i < 3; ++i) a[i].norm_sq = norms[i], b[i].norm_sq = 1000.0 * norms[i];
+  set_layer_normalised_scores(a);
+  set_layer_normalised_scores(b);
+  EXPECT_DOUBLE_EQ(a[0].score, 1.0);        // the largest unit: 4 / 4
+  EXPECT_DOUBLE_EQ(a[2].score, 2.0 / 6.0);  // 2 / (4 + 2)
+  EXPECT_DOUBLE_EQ(a[1].score, 1.0 / 7.0);  // 1 / (4 + 2 + 1)
+  for (size_t i = 0; i < 3; ++i) EXPECT_DOUBLE_EQ(a[i].score, b[i].score);
+}
+
+TEST(RppProjection, GlobalChoiceTakesUnitsFromTheLayerThatCanSpareThem) {
+  // Layer 0: two units of equal norm (scores 1, 1/2). Layer 1: eight equal units (1, 1/2, ..., 1/8), scaled up
+  // 100x, which a raw-norm ranking would keep first. Keeping 4 of 10: both of layer 0 and the top two of layer 1.
+  std::vector<std::vector<Unit>> layers(2);
+  layers[0].resize(2);
+  layers[1].resize(8);
+  for (auto& u : layers[0]) u.norm_sq = 1.0;
+  for (auto& u : layers[1]) u.norm_sq = 100.0;
+  for (auto& l : layers) set_layer_normalised_scores(l);
+  std::mt19937_64 rng(1);
+  const auto zeroed = choose_zeroed(layers, 4, 1.0, rng);
+  EXPECT_EQ(zeroed[0], (std::vector<bool>{false, false}));
+  EXPECT_EQ(std::count(zeroed[1].begin(), zeroed[1].end(), false), 2);
 }
 
 TEST(RppProjection, CrossbarUnitsAreTiles) {

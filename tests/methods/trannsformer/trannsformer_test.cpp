@@ -45,7 +45,7 @@ methods::TrannsformerOptions small_options() {
   methods::TrannsformerOptions o;
   o.xbar = 16;
   o.prune_max = 0.8;  // the top threshold lies just below the largest small random weights (81 % of fc1)
-  o.layers = {"fc1", "fc2"};  // the classifier too, to test a layer with few outputs
+  o.layers = {"fc1"};  // fc2 (the classifier, 10 outputs) forms no cluster: see ALayerLeftWithoutSynapsesStopsTheRun
   return o;
 }
 
@@ -105,6 +105,31 @@ TEST(Trannsformer, AfterClusterPruningOnlyClusteredSynapsesSurvive) {
   ASSERT_EQ(tf.history().size(), 9u);
   EXPECT_EQ(tf.history()[0]["phase"], "prune");
   EXPECT_EQ(tf.history()[8]["phase"], "cluster-prune");
+}
+
+TEST(Trannsformer, ALayerLeftWithoutSynapsesStopsTheRun) {
+  // fc2 (96 x 10) holds no planted block, so no cluster forms in it; deleting its residual at the cluster-prune
+  // phase would leave the network cut in two. The step refuses with the layer's name instead.
+  auto net = planted_net();
+  auto o = small_options();
+  o.layers = {"fc1", "fc2"};
+  methods::Trannsformer tf(net, o, 10);
+  std::string message;
+  int64_t epoch = 1;
+  try {
+    for (; epoch < 10; ++epoch) tf.end_of_epoch(epoch, 1.0 / static_cast<double>(epoch + 1));
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  EXPECT_EQ(epoch, methods::phase_epoch(o.cluster_prune_start, 10));  // the first cluster-prune epoch
+  EXPECT_NE(message.find("left fc2 with no live weight"), std::string::npos) << message;
+  EXPECT_NE(message.find("--keep-residual"), std::string::npos) << message;
+  // Keeping the residual keeps fc2 alive through the same schedule.
+  auto kept = planted_net();
+  o.prune_residual = false;
+  methods::Trannsformer keep(kept, o, 10);
+  for (int64_t e = 1; e < 10; ++e) keep.end_of_epoch(e, 1.0 / static_cast<double>(e + 1));
+  EXPECT_GT(methods::connectivity(kept->layer("fc2")).count(), 0);
 }
 
 TEST(Trannsformer, SameSeedSameResult) {
