@@ -57,9 +57,8 @@ void run_trannsform(TrannsformArgs a) {
   summary.update({{"command", command_line()}, {"model", start.base.model}, {"dataset", start.base.dataset},
                   {"pictures", pictures}, {"train_images", start.base.data.train.size()},
                   // what the *_vs_original ratios divide by
-                  {"original", r.baseline_accuracy ? "the same layers, dense, on the same crossbars"
-                                                   : "the same layers, dense, on the same crossbars (run from scratch: "
-                                                     "no accuracy baseline)"}});
+                  {"original", std::string("the same layers, dense, on the same crossbars") +
+                                   (r.baseline_accuracy ? "" : " (run from scratch: no accuracy baseline)")}});
   train::write_summary(a.run.out, summary);
   const std::string against = r.baseline_accuracy
                                   ? "the dense layers'"

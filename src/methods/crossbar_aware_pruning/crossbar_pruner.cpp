@@ -42,6 +42,13 @@ CrossbarPruner::CrossbarPruner(nn::Net net, hw::HardwareOptions hardware, PruneO
                                      std::llround(options_.keep_ratio * static_cast<double>(crossbars)));
 }
 
+int64_t CrossbarPruner::budget_crossbars() const {
+  if (options_.budget == Budget::Global) return global_budget_;
+  int64_t sum = 0;
+  for (const auto& l : layers_) sum += l.budget;
+  return sum;
+}
+
 torch::Tensor CrossbarPruner::column_norms(const PrunedLayer& layer) const {
   torch::NoGradGuard guard;
   auto w = net_->weight_layers()[layer.weight_index]->matrices()[0];

@@ -26,8 +26,9 @@ class CrossbarPruner {
 
   const std::vector<PrunedLayer>& layers() const { return layers_; }
   const PruneOptions& options() const { return options_; }
-  // Units kept by all pruned layers together at the hard projection (budget global).
-  int64_t global_budget() const { return global_budget_; }
+  // Crossbars (units) the pruned layers keep together at the hard projection: the global budget, or the sum of
+  // the layers' own budgets.
+  int64_t budget_crossbars() const;
 
   // Relaxed projection k of `total` (1-based) on every pruned layer.
   void project(int64_t k, int64_t total);

@@ -29,7 +29,8 @@ std::string to_string(Budget budget);
 
 struct PruneOptions {
   Grain grain = Grain::Crossbar;
-  // Crossbars kept per pruned layer: s = max(1, round(keep_ratio * crossbars of the layer)).
+  // Share of the crossbars kept: of each pruned layer's, s = max(1, round(keep_ratio * its crossbars)) (budget
+  // Layer), or of all pruned layers' together, at least one per layer (budget Global).
   double keep_ratio = 0.3;
   // Ours (measured on VGG8 / CIFAR-10 at 72 % fewer crossbars: +7.7 points after 2,000 fine-tuning iterations,
   // docs/results/crossbar_aware_pruning.md); Budget::Layer with ramp 1 is the paper's (`--preset paper`).
@@ -37,7 +38,7 @@ struct PruneOptions {
   // LGD: a relaxed projection after every `project_every` SGD iterations.
   int64_t project_every = 100;
   // RPP: probability of zeroing a group outside the current top s_t at the first projection; it grows
-  // linearly to 1 at the last one while s_t shrinks linearly from all groups to s.
+  // linearly to 1 by the end of the ramp while s_t shrinks linearly from all groups to s.
   double p_start = 0.1;
   // Share of the LGD projections over which s_t and p_t ramp (the paper's schedule: 1, the ramp ends at the last
   // projection). Below 1 the remaining projections are hard, so LGD trains under the final constraint and the

@@ -1,9 +1,9 @@
-#include "methods/collapse_guard.hpp"
 #include "methods/crossbar_aware_pruning/run_crossbar_aware_pruning.hpp"
 
 #include <fmt/core.h>
 
 #include "common/error.hpp"
+#include "methods/collapse_guard.hpp"
 #include "methods/crossbar_aware_pruning/crossbar_pruner.hpp"
 #include "methods/crossbar_aware_pruning/input_reorder.hpp"
 #include "train/batch_norm_recalibration.hpp"
@@ -86,7 +86,7 @@ CrossbarPruningResult run_crossbar_aware_pruning(const CrossbarPruningOptions& o
              r.baseline_accuracy, total, o.hw.xbar.rows, o.hw.xbar.cols, pruner.layers().size(),
              to_string(o.prune.grain), o.prune.keep_ratio,
              o.prune.budget == Budget::Layer ? std::string("of each layer")
-                                             : fmt::format("of them together ({} crossbars)", pruner.global_budget()));
+                                             : fmt::format("of them together ({} crossbars)", pruner.budget_crossbars()));
 
   if (o.reorder) {
     std::vector<size_t> consumers;
@@ -144,11 +144,7 @@ CrossbarPruningResult run_crossbar_aware_pruning(const CrossbarPruningOptions& o
                   "Keep more crossbars (a higher --keep-ratio), use smaller crossbars (--xbar) or fine-tune longer "
                   "(--finetune-iters)");
   r.after = count_crossbars(net, o.hw, o.prune.grain);
-  r.budget_crossbars = pruner.global_budget();
-  if (o.prune.budget == Budget::Layer) {
-    r.budget_crossbars = 0;
-    for (const auto& l : pruner.layers()) r.budget_crossbars += l.budget;
-  }
+  r.budget_crossbars = pruner.budget_crossbars();
   r.crossbar_ratio = crossbar_ratio(r.after);
   r.layers = layers_json(r.after, pruner);
   return r;

@@ -1,10 +1,10 @@
-#include "methods/collapse_guard.hpp"
 #include "methods/magnitude_pruning/run_magnitude_pruning.hpp"
 
 #include <fmt/core.h>
 
 #include "common/error.hpp"
 #include "hw/cluster_mapping.hpp"
+#include "methods/collapse_guard.hpp"
 #include "methods/magnitude_pruning/magnitude_pruning.hpp"
 #include "methods/trannsformer/crossbar_comparison.hpp"
 #include "methods/trannsformer/trannsformer.hpp"

@@ -80,7 +80,7 @@ TEST(CrossbarPruner, GlobalBudgetIsMetTogetherAndEveryLayerKeepsACrossbar) {
     CrossbarPruner p(net, test::fixed_crossbars(64), o);
     int64_t pruned_original = 0;
     for (const auto& l : p.layers()) pruned_original += l.tiling.crossbars();
-    EXPECT_EQ(p.global_budget(), std::llround(0.2 * static_cast<double>(pruned_original)));
+    EXPECT_EQ(p.budget_crossbars(), std::llround(0.2 * static_cast<double>(pruned_original)));
     for (int64_t k = 1; k <= 3; ++k) p.project(k, 4);
     p.finalize();
     const auto counts = count_crossbars(net, test::fixed_crossbars(64), grain);
@@ -94,7 +94,7 @@ TEST(CrossbarPruner, GlobalBudgetIsMetTogetherAndEveryLayerKeepsACrossbar) {
       some_layer_below_its_share |= share < 0.15;
       some_layer_above_its_share |= share > 0.25;
     }
-    EXPECT_LE(now, p.global_budget()) << to_string(grain);
+    EXPECT_LE(now, p.budget_crossbars()) << to_string(grain);
     // The layers do not all keep the same share: that is what a global budget is for.
     EXPECT_TRUE(some_layer_below_its_share && some_layer_above_its_share) << to_string(grain);
   }
